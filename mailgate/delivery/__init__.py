@@ -1,0 +1,1 @@
+"""Outbound delivery: the queue of approved messages, the relays, and the worker that sends."""

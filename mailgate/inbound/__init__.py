@@ -1,0 +1,1 @@
+"""Inbound mail: every source (SMTP, IMAP) goes through inbound.accept, then filing."""

@@ -1,0 +1,149 @@
+"""The one durable entry point for inbound mail, with group commit.
+
+A source (the SMTP handler, the IMAP poller) awaits `Acceptor.accept()` and may
+acknowledge the message (SMTP 250, IMAP flag) only after it returns: by then the
+raw bytes and one reception row per department are committed (fsynced).
+Concurrent accepts share one transaction, so one fsync covers a whole group;
+a single writer thread does the commits because SQLite has one writer anyway
+and hopping to a thread pool per message costs more than it saves (FACTS).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from mailgate import blobs
+from mailgate.db import session_scope
+from mailgate.models import Reception
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class InboundEnvelope:
+    raw: bytes
+    mail_from: str
+    # department id -> the recipient addresses of that department
+    departments: dict[int, list[str]]
+    source: str = "smtp"
+    peer: str = ""
+    sha256: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        self.sha256 = blobs.sha256_hex(self.raw)
+
+
+@dataclass
+class _Pending:
+    envelope: InboundEnvelope
+    future: asyncio.Future[list[int]]
+
+
+class Acceptor:
+    """Group-commits accepted messages; `accept` returns the new reception ids."""
+
+    def __init__(self, engine: Engine, *, batch_limit: int = 64) -> None:
+        self._engine = engine
+        self._batch_limit = batch_limit
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailgate-accept")
+        self._writer: asyncio.Task[None] | None = None
+        self._listeners: list[Callable[[list[int]], None]] = []
+        self.committed = 0
+
+    def on_commit(self, listener: Callable[[list[int]], None]) -> None:
+        """Be told the reception ids of each committed group (the filer listens)."""
+        self._listeners.append(listener)
+
+    async def start(self) -> None:
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_loop(), name="mailgate-accept")
+
+    async def close(self) -> None:
+        """Commit everything already handed to us, then stop."""
+        if self._writer is not None:
+            await self._queue.join()
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+            self._writer = None
+        self._executor.shutdown(wait=True)
+
+    async def accept(self, envelope: InboundEnvelope) -> list[int]:
+        if not envelope.departments:
+            raise ValueError("an accepted message needs at least one department")
+        if self._writer is None:
+            raise RuntimeError("Acceptor.start() was not called")
+        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Pending(envelope, future))
+        return await future
+
+    async def _write_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            group = [await self._queue.get()]
+            while len(group) < self._batch_limit and not self._queue.empty():
+                group.append(self._queue.get_nowait())
+            try:
+                results = await loop.run_in_executor(self._executor, self._commit_group, group)
+                for pending, outcome in zip(group, results, strict=True):
+                    if isinstance(outcome, BaseException):
+                        pending.future.set_exception(outcome)
+                    else:
+                        pending.future.set_result(outcome)
+                committed = [i for r in results if not isinstance(r, BaseException) for i in r]
+                self.committed += len(committed)
+                for listener in self._listeners:
+                    listener(committed)
+            finally:
+                for _ in group:
+                    self._queue.task_done()
+
+    def _commit_group(self, group: list[_Pending]) -> list[list[int] | BaseException]:
+        try:
+            return list(self._store(group))
+        except Exception as exc:  # one bad message must not fail its neighbours
+            log.warning(
+                "group commit failed (%s); committing %d messages one by one",
+                type(exc).__name__,
+                len(group),
+            )
+            results: list[list[int] | BaseException] = []
+            for pending in group:
+                try:
+                    results.extend(self._store([pending]))
+                except Exception as single:
+                    log.exception("accept failed for message sha256=%s", pending.envelope.sha256)
+                    results.append(single)
+            return results
+
+    def _store(self, group: list[_Pending]) -> list[list[int]]:
+        with session_scope(self._engine) as session:
+            stored: set[str] = set()
+            receptions: list[list[Reception]] = []
+            for pending in group:
+                env = pending.envelope
+                if env.sha256 not in stored:
+                    blobs.put(session, env.raw, env.sha256)
+                    stored.add(env.sha256)
+                rows = [
+                    Reception(
+                        raw_sha256=env.sha256,
+                        department_id=department_id,
+                        source=env.source,
+                        envelope_from=env.mail_from[:320],
+                        recipients=recipients,
+                        peer=env.peer[:100],
+                    )
+                    for department_id, recipients in sorted(env.departments.items())
+                ]
+                session.add_all(rows)
+                receptions.append(rows)
+            session.flush()
+            ids = [[row.id or 0 for row in rows] for rows in receptions]
+        return ids

@@ -1,0 +1,1 @@
+"""Pure mail handling: parsing, composing and threading messages, with no I/O."""

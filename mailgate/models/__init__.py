@@ -1,0 +1,40 @@
+"""All tables; importing this package registers them on SQLModel.metadata."""
+
+from mailgate.models.audit import AuditEvent
+from mailgate.models.base import utcnow
+from mailgate.models.delivery import Delivery, DeliveryAttempt, DeliveryState
+from mailgate.models.department import Department, DepartmentAddress
+from mailgate.models.mail import (
+    Attachment,
+    Blob,
+    Counterpart,
+    Direction,
+    Message,
+    MessageState,
+    Reception,
+    ReceptionState,
+    Thread,
+)
+from mailgate.models.user import Membership, Role, User
+
+__all__ = [
+    "Attachment",
+    "AuditEvent",
+    "Blob",
+    "Counterpart",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryState",
+    "Department",
+    "DepartmentAddress",
+    "Direction",
+    "Membership",
+    "Message",
+    "MessageState",
+    "Reception",
+    "ReceptionState",
+    "Role",
+    "Thread",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Tests of outbound composition, the delivery queue and the worker."""

@@ -92,14 +92,29 @@ async def send_sample_mail(host: str, port: int) -> None:
         await aiosmtplib.send(message, hostname=host, port=port)
 
 
-async def run_demo(settings: Settings, engine: Engine, *, serve: bool = True) -> None:
+async def _until_filed(engine: Engine, count: int, timeout: float = 10.0) -> None:
+    """Filing happens after the 250; wait for it so the summary below is true."""
+
+    def filed() -> int:
+        with session_scope(engine) as session:
+            return len(session.exec(select(Message.id)).all())
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while await asyncio.to_thread(filed) < count and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.1)
+
+
+async def run_demo(
+    settings: Settings, engine: Engine, *, serve: bool = True, handle_signals: bool = True
+) -> None:
     upgrade(engine)
     fresh = seed(engine)
-    service = Service(settings, engine)
+    service = Service(settings, engine, handle_signals=handle_signals)
     runner = asyncio.create_task(service.run())
     await service.ready.wait()
     if fresh:
         await send_sample_mail(settings.smtp.host, service.smtp_port or settings.smtp.port)
+        await _until_filed(engine, len(MAIL))
     with session_scope(engine) as session:
         users = session.exec(select(User.username)).all()
         messages = len(session.exec(select(Message.id)).all())
@@ -107,7 +122,9 @@ async def run_demo(settings: Settings, engine: Engine, *, serve: bool = True) ->
     print(
         f"  SMTP : {settings.smtp.host}:{service.smtp_port}  (accepts mail for {', '.join(a for *_, a in DEPARTMENTS)})"
     )
-    print(f"  Web  : http://{settings.web.host}:{service.web_port}/healthz")
+    print(
+        f"  Web  : http://{settings.web.host}:{service.web_port}/healthz  (the inbox UI is not built yet)"
+    )
     print(f"  Mail : {messages} messages stored; outgoing mail goes to {settings.outbox_path}/")
     print(f"  Logins (password {DEMO_PASSWORD}): {', '.join(users)}")
     print(

@@ -103,9 +103,12 @@ class Service:
 
         async def lifecycle() -> None:
             await self.stop.wait()
+            handler.draining = True  # new MAIL commands get 421
             server.close()  # no new connections
             deadline = loop.time() + SMTP_DRAIN_SECONDS
-            while handler.in_flight and loop.time() < deadline:
+            while loop.time() < deadline and (
+                handler.in_flight or any(s.in_transaction for s in sessions)
+            ):
                 await asyncio.sleep(0.05)
             for session in list(sessions):
                 if session.transport is not None:

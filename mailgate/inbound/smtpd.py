@@ -56,6 +56,21 @@ class InboundHandler:
         self._acceptor = acceptor
         self._addresses = addresses
         self.in_flight = 0  # DATA transactions being committed; shutdown waits for them
+        self.draining = False  # set at shutdown: finish open transactions, start no new ones
+
+    async def handle_MAIL(  # noqa: N802 (aiosmtpd hook name)
+        self,
+        server: SMTP,
+        session: SmtpSession,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        if self.draining:
+            return "421 4.3.2 Service shutting down, try again later"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd hook name)
         self,
@@ -109,7 +124,10 @@ class InboundHandler:
 class TrackedSMTP(SMTP):
     """An aiosmtpd session that registers itself, so shutdown can close idle ones."""
 
-    sessions: set[TrackedSMTP]
+    # RFC 5321 allows 1000 octets a line, but residents' mailers (HTML generators
+    # especially) send longer ones; refusing them would bounce real mail. 64 KiB
+    # keeps memory bounded; longer lines still get a 500 and the session goes on.
+    line_length_limit = 65536
 
     def __init__(self, *args: Any, registry: set[TrackedSMTP], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,3 +140,8 @@ class TrackedSMTP(SMTP):
     def connection_lost(self, error: Exception | None) -> None:
         self._registry.discard(self)
         super().connection_lost(error)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Between MAIL FROM and the reply to DATA (or RSET)."""
+        return self.envelope is not None and self.envelope.mail_from is not None

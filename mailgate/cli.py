@@ -65,6 +65,8 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # aiosmtpd logs every SMTP command (residents' addresses) at INFO: never by default.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     ctx.obj = Context(config_path)
 
 

@@ -13,13 +13,13 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mailgate.errors import ConfigError
 
 ENV_PREFIX = "MAILGATE_"
 # Variables with the prefix that are not settings.
-ENV_RESERVED = {"MAILGATE_CONFIG"}
+ENV_RESERVED = {"MAILGATE_CONFIG", "MAILGATE_SKIP_MIGRATE"}
 ENV_RESERVED_PREFIXES = ("MAILGATE_TEST_",)
 
 
@@ -58,6 +58,14 @@ class RelaySettings(_Section):
     password: str = ""
     password_file: str = ""
     timeout: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _one_tls_mode(self) -> RelaySettings:
+        if self.starttls and self.tls:
+            raise ValueError(
+                "starttls and tls are exclusive: STARTTLS upgrades a plain connection, tls is implicit TLS"
+            )
+        return self
 
     def resolved_password(self) -> str:
         if self.password_file:
@@ -191,7 +199,29 @@ def load_settings(
     except ValidationError as exc:
         raise ConfigError(_format_errors(source, exc)) from exc
     _check_departments(settings, source)
+    if settings.environment == "production":
+        _refuse_insecure_defaults(settings, source)
     return settings
+
+
+def _refuse_insecure_defaults(settings: Settings, source: str) -> None:
+    """Production must not run on values that are only meant for a laptop."""
+    problems = []
+    if settings.mail_domain == "mailgate.local":
+        problems.append("mail_domain is the development default; set the department mail domain")
+    if settings.smtp.hostname == "mailgate.local":
+        problems.append("smtp.hostname is the development default; set the MX host name")
+    relay = settings.delivery.relay
+    if settings.delivery.mode == "relay" and relay.username and not (relay.starttls or relay.tls):
+        problems.append("delivery.relay sends a password without TLS; set starttls or tls")
+    if settings.delivery.mode == "relay" and relay.password and not relay.password_file:
+        problems.append(
+            "delivery.relay.password is inline; use password_file or MAILGATE_DELIVERY_RELAY_PASSWORD_FILE"
+        )
+    if problems:
+        raise ConfigError(
+            f"{source}: refusing insecure settings in production:\n  " + "\n  ".join(problems)
+        )
 
 
 def _check_departments(settings: Settings, source: str) -> None:

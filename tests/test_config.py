@@ -93,3 +93,28 @@ def test_mistakes_are_reported_clearly(
 def test_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read configuration"):
         load_settings(tmp_path / "missing.toml", environ={})
+
+
+def test_starttls_and_implicit_tls_are_exclusive(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="starttls and tls are exclusive"):
+        load_settings(
+            write(tmp_path, "[delivery.relay]\nstarttls = true\ntls = true\n"), environ={}
+        )
+
+
+def test_production_refuses_development_defaults(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'environment = "production"\n[delivery]\nmode = "relay"\n[delivery.relay]\nusername = "u"\npassword = "p"\n',
+    )
+    with pytest.raises(ConfigError) as error:
+        load_settings(path, environ={})
+    message = str(error.value)
+    for problem in ("mail_domain", "smtp.hostname", "without TLS", "password is inline"):
+        assert problem in message
+    fixed = write(
+        tmp_path,
+        'environment = "production"\nmail_domain = "mail.example-city.lg.jp"\n[smtp]\nhostname = "mx.example-city.lg.jp"\n'
+        '[delivery]\nmode = "relay"\n[delivery.relay]\nusername = "u"\nstarttls = true\npassword_file = "/run/secrets/relay"\n',
+    )
+    assert load_settings(fixed, environ={}).environment == "production"

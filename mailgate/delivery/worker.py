@@ -143,6 +143,10 @@ class DeliveryWorker:
             await asyncio.to_thread(self._record_temporary, outgoing, exc)
         except PermanentDeliveryError as exc:
             await asyncio.to_thread(self._record, queue.mark_failed, outgoing, str(exc), exc.code)
+        except Exception as exc:  # a relay bug must not hold the lease and retry forever unseen
+            log.exception("delivery %s: unexpected %s from the relay", delivery_id, type(exc).__name__)
+            temporary = TemporaryDeliveryError(f"unexpected error: {type(exc).__name__}")
+            await asyncio.to_thread(self._record_temporary, outgoing, temporary)
         else:
             await asyncio.to_thread(self._record, queue.mark_sent, outgoing, reply, 250)
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, select
 
+from mailgate import audit
 from mailgate.db import session_scope
 from mailgate.inbound.filing import FilingOutcome, file_reception
 from mailgate.models import Reception, ReceptionState, utcnow
@@ -136,4 +137,13 @@ class Filer:
             reception.error = f"{type(exc).__name__}: {exc}"[:2000]
             reception.lease_owner = reception.lease_until = None
             session.add(reception)
+            audit.record(
+                session,
+                "mail.quarantined",
+                actor="filer",
+                department_id=reception.department_id,
+                object_type="reception",
+                object_id=reception_id,
+                details={"error": type(exc).__name__},
+            )
         return FilingOutcome(reception_id, ReceptionState.QUARANTINED, None)

@@ -27,7 +27,15 @@ from mailgate.delivery.backoff import ceiling, next_delay
 from mailgate.delivery.relays import FileOutbox, relay_from_settings
 from mailgate.delivery.worker import HASH_MISMATCH, RETRIES_EXHAUSTED, DeliveryWorker
 from mailgate.mail.compose import content_hash
-from mailgate.models import Blob, Delivery, DeliveryAttempt, Message, MessageState, utcnow
+from mailgate.models import (
+    Blob,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryState,
+    Message,
+    MessageState,
+    utcnow,
+)
 from tests.delivery.conftest import RelaySink
 from tests.factories import make_department, make_outbound
 
@@ -344,3 +352,25 @@ def test_backoff_is_full_jitter_below_a_capped_ceiling(attempts: int) -> None:
     delays = [next_delay(attempts, 60, 3600, rng) for _ in range(50)]
     assert all(0 <= d <= limit for d in delays)
     assert len(set(delays)) > 1  # jittered, not a fixed schedule
+
+
+async def test_unexpected_relay_error_is_deferred_not_looped(
+    engine, make_settings, queue_mail
+) -> None:
+    class BrokenRelay:
+        name = "broken"
+
+        async def send(self, raw: bytes, mail_from: str, recipients: list[str]) -> str:
+            raise ValueError("bug in the relay code")
+
+    (message_id,) = queue_mail(1)
+    worker = DeliveryWorker(engine, make_settings(), BrokenRelay(), "w-broken")
+    assert await worker.run_once() == 1
+    with session_scope(engine) as session:
+        delivery = session.exec(select(Delivery).where(Delivery.message_pk == message_id)).one()
+        attempts = session.exec(
+            select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == delivery.id)
+        ).all()
+    assert delivery.state == DeliveryState.DEFERRED and delivery.lease_owner is None
+    assert [a.outcome for a in attempts] == ["deferred"]
+    assert "unexpected error: ValueError" in (delivery.last_response or "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -19,13 +20,17 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def insert_ignoring_duplicates(dialect: str) -> Insert:
+    """INSERT into blob that skips bytes already stored (execute with one or many rows)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Blob).on_conflict_do_nothing(index_elements=["sha256"])  # type: ignore[return-value]
+
+
 def put(session: Session, data: bytes, digest: str | None = None) -> str:
     """Store `data` once (a second put of the same bytes is a no-op); return its sha256."""
     digest = digest or sha256_hex(data)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Blob).values(sha256=digest, size=len(data), data=data)
-    session.execute(statement.on_conflict_do_nothing(index_elements=["sha256"]))
+    statement = insert_ignoring_duplicates(session.get_bind().dialect.name)
+    session.execute(statement, {"sha256": digest, "size": len(data), "data": data})
     return digest
 
 

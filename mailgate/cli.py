@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import sys
+from collections.abc import Coroutine
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,17 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Run the service on uvloop when available (measured faster for the SMTP path)."""
+    try:
+        import uvloop
+    except ImportError:  # e.g. Windows: the standard loop works, only slower
+        asyncio.run(main)
+        return
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
 
 
 class _Group(click.Group):
@@ -299,7 +311,7 @@ def serve(ctx: Context, roles: tuple[str, ...]) -> None:
             "the database has no schema yet: run `mailgate db upgrade` first"
         )
     chosen = ROLES if "all" in roles else tuple(roles)
-    asyncio.run(Service(settings, ctx.engine, chosen).run())
+    run_loop(Service(settings, ctx.engine, chosen).run())
 
 
 @cli.command()
@@ -309,7 +321,7 @@ def demo(ctx: Context, no_serve: bool) -> None:
     """Create the embedded database with demo departments, users and mail, then serve."""
     from mailgate.demo import run_demo
 
-    asyncio.run(run_demo(ctx.settings, ctx.engine, serve=not no_serve))
+    run_loop(run_demo(ctx.settings, ctx.engine, serve=not no_serve))
 
 
 def main() -> None:

@@ -1,4 +1,7 @@
-"""Run the SMTP listener, web app and delivery worker in one process, or any one of them.
+"""Run the SMTP listener, web app and worker in one process, or any one of them.
+
+Roles: smtp accepts mail durably; worker files accepted mail and delivers
+approved mail; web serves the inbox.
 
 Production runs each role as its own process (scaled out against one
 PostgreSQL); the embedded default runs them all together. SIGTERM shuts down
@@ -60,26 +63,25 @@ class Service:
             ensure_departments(
                 session, [(d.slug, d.name, d.addresses) for d in self.settings.departments]
             )
-        async with contextlib.AsyncExitStack() as stack:
-            tasks: list[asyncio.Task[None]] = []
-            if "smtp" in self.roles:
-                tasks.append(await self._start_smtp(stack))
-            if "worker" in self.roles:
-                tasks.append(await self._start_worker())
-            if "web" in self.roles:
-                tasks.append(await self._start_web())
-            self.ready.set()
-            await self.stop.wait()
-            log.info("shutting down")
-            for task in reversed(tasks):
-                await task  # each role task finishes its own graceful shutdown
+        tasks: list[asyncio.Task[None]] = []
+        acceptor = None
+        if "smtp" in self.roles:
+            task, acceptor = await self._start_smtp()
+            tasks.append(task)
+        if "worker" in self.roles:
+            tasks.append(await self._start_worker(acceptor))
+        if "web" in self.roles:
+            tasks.append(await self._start_web())
+        self.ready.set()
+        await self.stop.wait()
+        log.info("shutting down")
+        for task in tasks:
+            await task  # each role finishes its own graceful shutdown; SMTP drains first
         log.info("stopped")
 
-    async def _start_smtp(self, stack: contextlib.AsyncExitStack) -> asyncio.Task[None]:
+    async def _start_smtp(self) -> tuple[asyncio.Task[None], Acceptor]:
         smtp = self.settings.smtp
         acceptor = Acceptor(self.engine, batch_limit=smtp.commit_batch)
-        filer = Filer(self.engine)
-        acceptor.on_commit(filer.notify)
         await acceptor.start()
         handler = InboundHandler(acceptor, AddressBook(self.engine))
         sessions: set[TrackedSMTP] = set()
@@ -98,8 +100,6 @@ class Service:
         )
         self.smtp_port = server.sockets[0].getsockname()[1]
         log.info("SMTP listening on %s:%s", smtp.host, self.smtp_port)
-        filer_stop = asyncio.Event()
-        filer_task = asyncio.create_task(filer.run(filer_stop), name="mailgate-filer")
 
         async def lifecycle() -> None:
             await self.stop.wait()
@@ -114,19 +114,25 @@ class Service:
                 if session.transport is not None:
                     session.transport.close()  # clients without a 250 will retry
             await acceptor.close()
-            filer_stop.set()
-            await filer_task
 
-        return asyncio.create_task(lifecycle(), name="mailgate-smtp")
+        return asyncio.create_task(lifecycle(), name="mailgate-smtp"), acceptor
 
-    async def _start_worker(self) -> asyncio.Task[None]:
+    async def _start_worker(self, acceptor: Acceptor | None) -> asyncio.Task[None]:
+        """Background work: filing accepted mail and delivering approved mail."""
         from mailgate.delivery.relays import relay_from_settings
         from mailgate.delivery.worker import DeliveryWorker
 
-        worker = DeliveryWorker(
+        filer = Filer(self.engine, busy=acceptor.busy if acceptor else None)
+        if acceptor is not None:
+            acceptor.on_commit(filer.notify)  # same process: file without waiting for a sweep
+        delivery = DeliveryWorker(
             self.engine, self.settings, relay_from_settings(self.settings), None
         )
-        return asyncio.create_task(worker.run(self.stop), name="mailgate-worker")
+
+        async def lifecycle() -> None:
+            await asyncio.gather(filer.run(self.stop), delivery.run(self.stop))
+
+        return asyncio.create_task(lifecycle(), name="mailgate-worker")
 
     async def _start_web(self) -> asyncio.Task[None]:
         from mailgate.web.app import create_app

@@ -178,3 +178,60 @@ def test_sigterm_lets_an_open_transaction_finish_then_exits(running: Running, db
         ReceptionState.FILED,
     )  # filed now or at next start
     engine.dispose()
+
+
+def test_separate_smtp_and_worker_processes_share_the_work(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        make_department(session)
+    smtp_port = free_port()
+    env = {
+        **os.environ,
+        "MAILGATE_DATABASE_URL": db_url,
+        "MAILGATE_DATA_DIR": str(tmp_path),
+        "MAILGATE_SMTP_PORT": str(smtp_port),
+        "MAILGATE_SMTP_HOSTNAME": "mx.test",
+    }
+    env.pop("MAILGATE_CONFIG", None)
+
+    def start(role: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "mailgate", "serve", "--role", role],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    listener = start("smtp")
+    worker = None
+    try:
+
+        def listening() -> bool:
+            try:
+                socket.create_connection(("127.0.0.1", smtp_port), timeout=1).close()
+                return True
+            except OSError:
+                return False
+
+        wait_for(listening, what="SMTP listener")
+        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as client:
+            for n in range(20):
+                raw = f"From: r{n}@example.jp\r\nSubject: s{n}\r\nMessage-ID: <sep-{n}@example.jp>\r\n\r\nbody {n}\r\n"
+                client.sendmail(f"r{n}@example.jp", [DEPT], raw.encode())
+
+        def states() -> list[str]:
+            with session_scope(engine) as session:
+                return list(session.exec(select(Reception.state)))
+
+        time.sleep(1.5)
+        assert states() == [ReceptionState.ACCEPTED] * 20  # the listener only accepts
+        worker = start("worker")
+        wait_for(
+            lambda: states() == [ReceptionState.FILED] * 20, what="the worker to file everything"
+        )
+    finally:
+        for process in (listener, worker):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                assert process.wait(timeout=40) == 0
+    engine.dispose()

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
 from mailgate import blobs
-from mailgate.db import session_scope
-from mailgate.models import Reception
+from mailgate.models import Reception, ReceptionState, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,12 @@ class Acceptor:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailgate-accept")
         self._writer: asyncio.Task[None] | None = None
         self._listeners: list[Callable[[list[int]], None]] = []
+        self._last_commit = float("-inf")
         self.committed = 0
+
+    def busy(self, quiet_seconds: float = 0.2) -> bool:
+        """Ingest is under way (messages waiting, or a commit moments ago): others should yield."""
+        return not self._queue.empty() or time.monotonic() - self._last_commit < quiet_seconds
 
     def on_commit(self, listener: Callable[[list[int]], None]) -> None:
         """Be told the reception ids of each committed group (the filer listens)."""
@@ -96,6 +101,7 @@ class Acceptor:
                         pending.future.set_exception(outcome)
                     else:
                         pending.future.set_result(outcome)
+                self._last_commit = time.monotonic()
                 committed = [i for r in results if not isinstance(r, BaseException) for i in r]
                 self.committed += len(committed)
                 for listener in self._listeners:
@@ -123,27 +129,45 @@ class Acceptor:
             return results
 
     def _store(self, group: list[_Pending]) -> list[list[int]]:
-        with session_scope(self._engine) as session:
-            stored: set[str] = set()
-            receptions: list[list[Reception]] = []
-            for pending in group:
-                env = pending.envelope
-                if env.sha256 not in stored:
-                    blobs.put(session, env.raw, env.sha256)
-                    stored.add(env.sha256)
-                rows = [
-                    Reception(
-                        raw_sha256=env.sha256,
-                        department_id=department_id,
-                        source=env.source,
-                        envelope_from=env.mail_from[:320],
-                        recipients=recipients,
-                        peer=env.peer[:100],
-                    )
-                    for department_id, recipients in sorted(env.departments.items())
-                ]
-                session.add_all(rows)
-                receptions.append(rows)
-            session.flush()
-            ids = [[row.id or 0 for row in rows] for rows in receptions]
-        return ids
+        """One transaction, two multi-row statements for the whole group (the hot path)."""
+        blob_rows: dict[str, dict[str, object]] = {}
+        reception_rows: list[dict[str, object]] = []
+        now = utcnow()
+        for pending in group:
+            env = pending.envelope
+            blob_rows.setdefault(
+                env.sha256, {"sha256": env.sha256, "size": len(env.raw), "data": env.raw}
+            )
+            for department_id, recipients in sorted(env.departments.items()):
+                reception_rows.append(
+                    {
+                        "raw_sha256": env.sha256,
+                        "department_id": department_id,
+                        "source": env.source,
+                        "envelope_from": env.mail_from[:320],
+                        "recipients": recipients,
+                        "peer": env.peer[:100],
+                        "received_at": now,
+                        "state": ReceptionState.ACCEPTED.value,
+                        "attempts": 0,
+                    }
+                )
+        with self._engine.begin() as connection:
+            connection.execute(
+                blobs.insert_ignoring_duplicates(connection.dialect.name), list(blob_rows.values())
+            )
+            ids = (
+                connection.execute(
+                    insert(Reception).returning(Reception.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+                    reception_rows,
+                )
+                .scalars()
+                .all()
+            )
+        # Hand each message the ids of its own receptions, in order.
+        result, position = [], 0
+        for pending in group:
+            count = len(pending.envelope.departments)
+            result.append(list(ids[position : position + count]))
+            position += count
+        return result

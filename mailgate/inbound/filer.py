@@ -1,9 +1,13 @@
 """Background filing of accepted receptions, safe with several processes on one database.
 
-The acceptor tells the filer which receptions it just committed (the fast path);
-a periodic sweep also picks up receptions left behind by a crash or by another
-process. A reception is claimed with a conditional UPDATE and a lease, so two
-filers never file the same one, and a filer that dies releases it by expiry.
+Filing is the worker role's job: the SMTP role only accepts, so a burst of
+mail is acknowledged at the speed of a durable commit, and filing catches up
+after. When both roles share a process, the acceptor tells the filer which
+receptions it committed (the fast path) and the filer yields while ingest is
+busy. A periodic sweep picks up receptions from other processes or left by a
+crash; it claims them in batches with a lease, so several workers do not all
+parse the same mail. Each filing parses outside any transaction and commits
+once, re-checking inside the write transaction that nobody filed it meanwhile.
 """
 
 from __future__ import annotations
@@ -13,31 +17,46 @@ import contextlib
 import logging
 import os
 import socket
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, select
 
-from mailgate import audit
+from mailgate import audit, blobs
 from mailgate.db import session_scope
 from mailgate.inbound.filing import FilingOutcome, file_reception
+from mailgate.mail.parse import parse_message
 from mailgate.models import Reception, ReceptionState, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
-# Filing takes milliseconds; the lease only matters when a filer dies, and then
-# a short one gets the reception filed soon after a restart. Expiring while a
-# slow filer still works is safe: (department, dedupe_key) is unique.
+# Under sustained ingest the filer still files one reception this often, so
+# filing is delayed by a burst but never starved by it.
+MAX_YIELD_SECONDS = 2.0
+
+
+@dataclass
+class _Loaded:
+    reception_id: int
+    raw: bytes
 
 
 class Filer:
     def __init__(
-        self, engine: Engine, *, lease_seconds: float = 30.0, sweep_seconds: float = 5.0
+        self,
+        engine: Engine,
+        *,
+        lease_seconds: float = 30.0,
+        sweep_seconds: float = 1.0,
+        busy: Callable[[], bool] | None = None,
     ) -> None:
         self._engine = engine
         self._lease = timedelta(seconds=lease_seconds)
         self._sweep_seconds = sweep_seconds
+        self._busy = busy or (lambda: False)
         self._pending: asyncio.Queue[int] = asyncio.Queue()
         self.worker = f"filer-{socket.gethostname()}-{os.getpid()}"
         self.filed = 0
@@ -54,64 +73,86 @@ class Filer:
                     reception_id = await asyncio.wait_for(self._pending.get(), timeout=0.5)
                 except TimeoutError:
                     continue
+                await self._yield_to_ingest(stop)
                 await asyncio.to_thread(self.file_one, reception_id)
         finally:
             sweeper.cancel()
             await asyncio.gather(sweeper, return_exceptions=True)
 
+    async def _yield_to_ingest(self, stop: asyncio.Event) -> None:
+        waited = 0.0
+        while self._busy() and waited < MAX_YIELD_SECONDS and not stop.is_set():
+            await asyncio.sleep(0.05)
+            waited += 0.05
+
     async def _sweep_loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            await self._yield_to_ingest(stop)
             await asyncio.to_thread(self.sweep)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=self._sweep_seconds)
 
-    def sweep(self, limit: int = 500) -> int:
+    def sweep(self, batch: int = 200) -> int:
         """File every reception still waiting (after a crash, or from another process)."""
         done = 0
-        while True:
-            with session_scope(self._engine) as session:
-                ids = list(
-                    session.exec(
-                        select(Reception.id)
-                        .where(Reception.state == ReceptionState.ACCEPTED)
-                        .order_by(col(Reception.id))
-                        .limit(limit)
-                    )
-                )
-            progressed = sum(1 for rid in ids if rid is not None and self.file_one(rid) is not None)
-            done += progressed
-            if len(ids) < limit or progressed == 0:
-                return done
+        while ids := self._claim_batch(batch):
+            done += sum(1 for reception_id in ids if self.file_one(reception_id) is not None)
+        return done
 
-    def _claim(self, reception_id: int) -> bool:
+    def _claim_batch(self, limit: int) -> list[int]:
+        """Lease a batch of unclaimed receptions in one commit."""
+        now = utcnow()
+        free = or_(col(Reception.lease_until).is_(None), col(Reception.lease_until) < now)
+        with session_scope(self._engine) as session:
+            query = (
+                select(Reception.id)
+                .where(col(Reception.state) == ReceptionState.ACCEPTED, free)
+                .order_by(col(Reception.id))
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            ids = [i for i in session.exec(query) if i is not None]
+            if ids:
+                session.execute(
+                    update(Reception)
+                    .where(col(Reception.id).in_(ids))
+                    .values(lease_owner=self.worker, lease_until=now + self._lease)
+                )
+        return ids
+
+    def _load(self, reception_id: int) -> _Loaded | None:
         now = utcnow()
         with session_scope(self._engine) as session:
-            result = session.execute(
-                update(Reception)
-                .where(
-                    col(Reception.id) == reception_id,
-                    col(Reception.state) == ReceptionState.ACCEPTED,
-                    or_(col(Reception.lease_until).is_(None), col(Reception.lease_until) < now),
-                )
-                .values(
-                    lease_owner=self.worker,
-                    lease_until=now + self._lease,
-                    attempts=Reception.attempts + 1,
-                )
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            reception = session.get(Reception, reception_id)
+            if reception is None or reception.state != ReceptionState.ACCEPTED:
+                return None
+            if (
+                reception.lease_owner not in (None, self.worker)
+                and reception.lease_until
+                and reception.lease_until > now
+            ):
+                return None  # another worker's sweep has it
+            raw = blobs.get(session, reception.raw_sha256)
+        if raw is None:
+            raise LookupError(f"raw bytes of reception {reception_id} missing")
+        return _Loaded(reception_id, raw)
 
     def file_one(self, reception_id: int) -> FilingOutcome | None:
-        """Claim and file one reception; None if someone else has it or it is done."""
-        if not self._claim(reception_id):
-            return None
+        """File one reception; None if it is already filed or another worker has it."""
+        try:
+            loaded = self._load(reception_id)
+            if loaded is None:
+                return None
+            parsed = parse_message(loaded.raw)  # outside any transaction: parsing can be slow
+        except Exception as exc:
+            return self._quarantine(reception_id, exc)
         for attempt in (1, 2):
             try:
                 with session_scope(self._engine) as session:
-                    reception = session.get(Reception, reception_id)
-                    if reception is None or reception.lease_owner != self.worker:
-                        return None
-                    outcome = file_reception(session, reception)
+                    reception = session.get(Reception, reception_id, with_for_update=True)
+                    if reception is None or reception.state != ReceptionState.ACCEPTED:
+                        return None  # filed by someone else while we parsed
+                    outcome = file_reception(session, reception, loaded.raw, parsed)
                 self.filed += 1
                 return outcome
             except (IntegrityError, OperationalError) as exc:
@@ -124,13 +165,14 @@ class Filer:
         return None
 
     def _quarantine(self, reception_id: int, exc: BaseException) -> FilingOutcome | None:
-        log.exception("filing reception %s failed; quarantined", reception_id, exc_info=exc)
+        log.exception("filing reception %s failed", reception_id, exc_info=exc)
         with session_scope(self._engine) as session:
             reception = session.get(Reception, reception_id)
-            if reception is None:
+            if reception is None or reception.state != ReceptionState.ACCEPTED:
                 return None
+            reception.attempts += 1
             if reception.attempts < MAX_ATTEMPTS and isinstance(exc, OperationalError):
-                reception.lease_until = None  # let a later sweep retry a transient failure
+                reception.lease_owner = reception.lease_until = None  # a later sweep retries
                 session.add(reception)
                 return None
             reception.state = ReceptionState.QUARANTINED

@@ -39,12 +39,24 @@ class FilingOutcome:
     message_id: int | None
 
 
-def file_reception(session: Session, reception: Reception) -> FilingOutcome:
-    """File `reception` in the caller's transaction."""
-    raw = blobs.get(session, reception.raw_sha256)
+def file_reception(
+    session: Session,
+    reception: Reception,
+    raw: bytes | None = None,
+    parsed: ParsedMessage | None = None,
+) -> FilingOutcome:
+    """File `reception` in the caller's transaction.
+
+    The filer parses before opening its write transaction (on SQLite the write
+    lock would otherwise be held for the whole parse) and passes `raw` and
+    `parsed` in; without them they are read and parsed here.
+    """
     if raw is None:
-        raise LookupError(f"raw bytes {reception.raw_sha256} missing")
-    parsed = parse_message(raw)
+        raw = blobs.get(session, reception.raw_sha256)
+        if raw is None:
+            raise LookupError(f"raw bytes {reception.raw_sha256} missing")
+    if parsed is None:
+        parsed = parse_message(raw)
     dedupe_key = (parsed.message_id or f"sha256:{reception.raw_sha256}")[:_LONG]
     existing = session.exec(
         select(Message.id).where(

@@ -87,6 +87,9 @@ class InboundHandler:
             return "451 4.3.0 Temporary lookup failure, try again later"
         if department is None:
             return "550 5.1.1 Recipient address rejected: no such mailbox here"
+        # Remember the department now so DATA need not look it up again.
+        departments: dict[int, list[str]] = envelope.__dict__.setdefault("departments", {})
+        departments.setdefault(department, []).append(normalise_address(address))
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         return "250 2.1.5 OK"
@@ -95,11 +98,7 @@ class InboundHandler:
         raw = envelope.original_content or b""
         if isinstance(raw, str):  # only with decode_data=True, which we never set
             raw = raw.encode("utf-8", "surrogateescape")
-        departments: dict[int, list[str]] = {}
-        for address in envelope.rcpt_tos:
-            department = await self._addresses.department_of(address)
-            if department is not None:
-                departments.setdefault(department, []).append(normalise_address(address))
+        departments: dict[int, list[str]] = envelope.__dict__.get("departments", {})
         if not departments:
             return "554 5.5.1 No valid recipients"
         peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer or "")

@@ -50,7 +50,7 @@ async def smtp_service(db_url: str, tmp_path: Path) -> AsyncIterator[Service]:
     engine = make_engine(db_url)
     seed_departments(engine)
     service = Service(
-        make_settings(tmp_path, db_url), engine, roles=("smtp",), handle_signals=False
+        make_settings(tmp_path, db_url), engine, roles=("smtp", "worker"), handle_signals=False
     )
     task = asyncio.create_task(service.run())
     await asyncio.wait_for(service.ready.wait(), 30)

@@ -48,7 +48,7 @@ def _start(db_url: str, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     }
     env.pop("MAILGATE_CONFIG", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "mailgate.cli", "serve", "--role", "smtp"],
+        [sys.executable, "-m", "mailgate.cli", "serve", "--role", "smtp", "--role", "worker"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

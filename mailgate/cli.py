@@ -324,6 +324,16 @@ def demo(ctx: Context, no_serve: bool) -> None:
     run_loop(run_demo(ctx.settings, ctx.engine, serve=not no_serve))
 
 
+def _add_policy_commands() -> None:
+    from mailgate.policy.commands import check_command, policy_group
+
+    cli.add_command(check_command)
+    cli.add_command(policy_group)
+
+
+_add_policy_commands()
+
+
 def main() -> None:
     cli()
 

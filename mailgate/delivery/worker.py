@@ -144,7 +144,9 @@ class DeliveryWorker:
         except PermanentDeliveryError as exc:
             await asyncio.to_thread(self._record, queue.mark_failed, outgoing, str(exc), exc.code)
         except Exception as exc:  # a relay bug must not hold the lease and retry forever unseen
-            log.exception("delivery %s: unexpected %s from the relay", delivery_id, type(exc).__name__)
+            log.exception(
+                "delivery %s: unexpected %s from the relay", delivery_id, type(exc).__name__
+            )
             temporary = TemporaryDeliveryError(f"unexpected error: {type(exc).__name__}")
             await asyncio.to_thread(self._record_temporary, outgoing, temporary)
         else:

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, insert
+from sqlmodel import col
 
 from mailgate import blobs
 from mailgate.models import Reception, ReceptionState, utcnow
@@ -158,16 +159,17 @@ class Acceptor:
             )
             ids = (
                 connection.execute(
-                    insert(Reception).returning(Reception.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+                    insert(Reception).returning(col(Reception.id), sort_by_parameter_order=True),
                     reception_rows,
                 )
                 .scalars()
                 .all()
             )
         # Hand each message the ids of its own receptions, in order.
-        result, position = [], 0
+        result: list[list[int]] = []
+        position = 0
         for pending in group:
             count = len(pending.envelope.departments)
-            result.append(list(ids[position : position + count]))
+            result.append([int(i) for i in ids[position : position + count] if i is not None])
             position += count
         return result

@@ -15,6 +15,7 @@ from mailgate.models.mail import (
     ReceptionState,
     Thread,
 )
+from mailgate.models.policy import SentFingerprint
 from mailgate.models.user import Membership, Role, User
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Reception",
     "ReceptionState",
     "Role",
+    "SentFingerprint",
     "Thread",
     "User",
     "utcnow",

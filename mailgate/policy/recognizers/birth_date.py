@@ -1,0 +1,183 @@
+"""DATE_OF_BIRTH: a date in any Japanese or English form, reported only with birth context.
+
+Meeting and event dates have the same shapes; what makes a date a birth date
+is its caption (生年月日, 誕生日, born, DOB), a following 生まれ/生, or an age
+(45歳) next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from mailgate.policy.recognizers.numbers import (
+    Candidate,
+    IdentifierRecognizer,
+    bounded,
+    context_of,
+    words,
+)
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(?P<month_name>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+
+# Era spans in Western years: the era's first year and its last year number.
+ERAS = {
+    "明治": (1868, 45),
+    "大正": (1912, 15),
+    "昭和": (1926, 64),
+    "平成": (1989, 31),
+    "令和": (2019, 99),
+}
+ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+
+# (pattern name, compiled pattern); groups: era | year, month | month_name, day.
+PATTERNS = [
+    (
+        "era_kanji",
+        re.compile(
+            r"(?P<era>明治|大正|昭和|平成|令和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+        ),
+    ),
+    (
+        "era_letter",
+        re.compile(
+            r"(?P<era>[MTSHR])\.?\s?(?P<year>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<day>\d{1,2})"
+        ),
+    ),
+    (
+        "western_kanji",
+        re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
+    ),
+    (
+        "western_numeric",
+        re.compile(r"(?P<year>\d{4})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"),
+    ),
+    (
+        "day_month_year_numeric",
+        re.compile(r"(?P<day>\d{1,2})(?P<sep>[/.])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"),
+    ),
+    (
+        "english_day_month_year",
+        re.compile(
+            rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "english_month_day_year",
+        re.compile(
+            rf"{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})", re.IGNORECASE
+        ),
+    ),
+]
+
+CAPTIONS = words(
+    "生年月日",
+    "誕生日",
+    "出生",
+    "生まれ",
+    "生年",
+    "date of birth",
+    "birth",
+    "born",
+    "dob",
+    "d.o.b",
+)
+# Events named after birthdays are dated, but the date is the event's.
+EVENTS = words("誕生日会", "誕生会", "birthday party")
+# 生まれ / 生 right after the date: "（平成27年10月15日生まれ）", "昭和52年4月3日生".
+BIRTH_SUFFIX = re.compile(r"^[\s)）]*(生まれ|産まれ|生(?![^\s)）、,。]))|^[\s,)]*\(?born")
+AGE = re.compile(r"\d{1,3}\s*[歳才]|\(\s*age\s*\d{1,3}|aged\s*\d{1,3}")
+
+SCORE_WITH_CONTEXT = 0.9
+
+
+def western_year(match: re.Match[str]) -> int | None:
+    """The Western year of a matched date, or None when the era year is out of range."""
+    era = match.groupdict().get("era")
+    if era is None:
+        return int(match.group("year"))
+    era = ERA_LETTERS.get(era.upper(), era)
+    first_year, last = ERAS[era]
+    number = 1 if match.group("year") == "元" else int(match.group("year"))
+    return first_year + number - 1 if 1 <= number <= last else None
+
+
+def is_plausible(match: re.Match[str]) -> bool:
+    """A real calendar date that could be someone's birth date (not in the future)."""
+    year = western_year(match)
+    groups = match.groupdict()
+    month = (
+        MONTHS[groups["month_name"].casefold()]
+        if groups.get("month_name")
+        else int(groups["month"])
+    )
+    if year is None or not 1868 <= year <= date.today().year:
+        return False
+    try:
+        return date(year, month, int(groups["day"])) <= date.today()
+    except ValueError:
+        return False
+
+
+def birth_context(text: str, start: int, end: int) -> str | None:
+    """What marks the date as a birth date, if anything."""
+    window = context_of(text, start, end, before=25, after=10)
+    if (word := window.find(CAPTIONS, after=False)) and not window.find(EVENTS, after=False):
+        return word
+    if suffix := BIRTH_SUFFIX.search(window.after):
+        return suffix.group().strip(" )）,(")
+    # An age right next to the date: "1978年11月5日（45歳）", "45歳（1978年11月5日）".
+    if age := AGE.search(window.after) or AGE.search(window.before[-12:]):
+        return age.group()
+    return None
+
+
+class BirthDateRecognizer(IdentifierRecognizer):
+    ENTITY = "DATE_OF_BIRTH"
+
+    def candidates(self, text: str, norm: str) -> Iterator[Candidate]:
+        # All forms' matches in text order, the longest first where two start together,
+        # so that each date is read once, in its most complete form.
+        matches = sorted(
+            ((match, name) for name, pattern in PATTERNS for match in pattern.finditer(norm)),
+            key=lambda item: (item[0].start(), -item[0].end()),
+        )
+        reported_until = 0
+        for match, pattern_name in matches:
+            start, end = match.span()
+            if start < reported_until:
+                continue
+            if not bounded(norm, start, end, joiners="-/.") or not is_plausible(match):
+                continue
+            word = birth_context(text, start, end)
+            if word is None:
+                continue  # a meeting or event date
+            reported_until = end
+            why = f"a date ({pattern_name.replace('_', ' ')}) with the birth context {word}"
+            yield Candidate(
+                start, end, SCORE_WITH_CONTEXT, pattern_name, why, validation_result=True
+            )

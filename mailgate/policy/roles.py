@@ -1,0 +1,257 @@
+"""Whose data a found item is: the recipient's, a third party's, or the ward's own.
+
+Position decides first (salutation -> recipient, signature block -> the
+department), then equality with what the department publishes (its configured
+signature and the policy allowlist), then the words around the item: the
+sender introducing themselves (街づくり課の鈴木です), an official named with
+their duty title (区長の…, 担当：…), a historical person (…を祀る), a facility
+named just before a phone number or address (会場, 区民センター), or the
+recipient's own data (ご住所, your address). Everything else is a third party's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from mailgate.policy.findings import Role
+from mailgate.policy.mail import OutgoingMail
+from mailgate.policy.text import normalise
+from mailgate.policy.units import TextUnit
+
+PHONE_IN_TEXT = re.compile(r"\+?\d[\d\-() ]{8,}\d")
+POSTAL_IN_TEXT = re.compile(r"\d{3}-\d{4}")
+NAME_IN_TEXT = re.compile(
+    r"[\u3400-\u9fff々ァ-ヴー]{2,}(?:[ \u3000][\u3400-\u9fff々ァ-ヴー]+)?|[A-Z][a-z]+(?: [A-Z][a-z]+)+"
+)
+
+# The sender or a colleague in their duties: "…課の鈴木です", "担当：鈴木", "区長の小林恵子から".
+UNIT_BEFORE = re.compile(
+    r"(課|係|部|室|所|センター|担当|区役所|事務局|Division|Section|Office)の?[ \u3000]*$"
+)
+SELF_AFTER = re.compile(r"^[ \u3000]*(です|でございます|と申します|が担当|から|より|まで|が承り)")
+SELF_ENGLISH = re.compile(r"(?:\bThis is|\bMy name is|\bI am|\bI'm)[ ]*$")
+DUTY_BEFORE = re.compile(
+    r"(区長|副区長|市長|副市長|町長|村長|知事|教育長|議長|所長|館長|センター長|部長|課長|係長|主査|主任|"
+    r"担当者?|窓口担当|保健師|相談員|支援員|指導員)(?:の|は|：|:|[ \u3000])*$"
+)
+DUTY_AFTER = re.compile(r"^[ \u3000]*(区長|副区長|市長|教育長|議長|所長|館長|部長|課長|係長)")
+HISTORICAL_AFTER = re.compile(
+    r"^.{0,3}(を祀|の墓|墓所|ゆかり|生誕|の旧居|の旧宅|の銅像|像|公園|記念館|が眠る)"
+)
+_FACILITY = (
+    r"(会場|センター|会館|区役所|役所|庁舎|支所|出張所|施設|ホール|図書館|集会所|体育館|公園|病院|"
+    r"事務所|窓口|課|係|代表|FAX|ファクス|ファックス|Office|Center|Hall|Library|Venue)"
+)
+# "宮坂区民センター（03-…）", "FAX：…" on the same line, or a heading line "【会場】宮坂区民センター".
+FACILITY_SAME_LINE = re.compile(_FACILITY + r"[^\n様氏。]{0,20}$")
+FACILITY_HEADING = re.compile(_FACILITY + r"[ \u3000）)】」]*$")
+# "〒154-8504 世田谷区世田谷4-21-27 世田谷区役所 保健福祉課 宛": an office's address named after it.
+OFFICE_AFTER = re.compile(
+    r"[^\n。]{0,45}?(区役所|市役所|役場|庁舎|支所|出張所|センター|会館|課|係)"
+)
+RECIPIENT_CUE = re.compile(
+    r"(ご住所|お住まい|ご登録の|ご自宅|お客様の|あなたの|\byour\b[^\n]{0,25}$)", re.IGNORECASE
+)
+THIRD_PARTY_CUE = re.compile(r"(ご連絡先|連絡先は|携帯)")
+MOBILE = re.compile(r"^0[789]0")
+
+
+@dataclass
+class Allowlist:
+    """The organisation's own public data, from the policy (and the department's signature)."""
+
+    phones: set[str] = field(default_factory=set)  # digits only; "0354321*" is a prefix
+    addresses: set[str] = field(default_factory=set)  # whitespace removed
+    postal_codes: set[str] = field(default_factory=set)  # digits only
+    names: set[str] = field(default_factory=set)  # whitespace removed
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Iterable[str]] | None) -> Allowlist:
+        config = config or {}
+        return cls(
+            phones={
+                _digits(p) + ("*" if p.endswith("*") else "") for p in config.get("phones", [])
+            },
+            addresses={_compact(a) for a in config.get("addresses", [])},
+            postal_codes={_digits(p) for p in config.get("postal_codes", [])},
+            names={_compact(n) for n in config.get("names", [])},
+        )
+
+    def add_signature(self, signature: str) -> None:
+        text = normalise(signature)
+        self.phones |= {_digits(m.group()) for m in PHONE_IN_TEXT.finditer(text)}
+        self.postal_codes |= {_digits(m.group()) for m in POSTAL_IN_TEXT.finditer(text)}
+        self.addresses.add(_compact(text))  # an address matches when it occurs in the signature
+        self.names |= {_compact(m.group()) for m in NAME_IN_TEXT.finditer(text)}
+
+    def has_phone(self, value: str) -> bool:
+        digits = _digits(value)
+        return any(
+            digits.startswith(p[:-1]) if p.endswith("*") else digits == p for p in self.phones if p
+        )
+
+    def has_address(self, value: str) -> bool:
+        compact = _compact(value)
+        return bool(compact) and any(
+            compact == a or (len(compact) >= 6 and compact in a) for a in self.addresses
+        )
+
+    def has_name(self, value: str) -> bool:
+        compact = _compact(value)
+        return any(
+            compact == n or (len(compact) >= 2 and n.startswith(compact)) for n in self.names
+        )
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", normalise(value))
+
+
+def _compact(value: str) -> str:
+    return re.sub(r"\s+", "", normalise(value)).lower()
+
+
+@dataclass
+class MailFacts:
+    """What the roles of one mail depend on, gathered once per mail."""
+
+    department: Allowlist
+    recipient_names: list[str]
+
+
+class RoleResolver:
+    def __init__(
+        self,
+        allowlist: dict[str, Iterable[str]] | Callable[[str], dict[str, list[str]]] | None = None,
+    ) -> None:
+        # A fixed allowlist, or a function giving the one for a department slug.
+        self.allowlist = allowlist or {}
+
+    def facts(self, mail: OutgoingMail, body: TextUnit | None) -> MailFacts:
+        lists = self.allowlist(mail.department) if callable(self.allowlist) else self.allowlist
+        department = Allowlist.from_config(lists)
+        department.add_signature(mail.department_signature)
+        names = [_compact(n) for n in mail.recipient_names if n.strip()]
+        if body is not None and body.structure is not None:
+            if body.structure.signature:
+                a, b = body.structure.signature
+                department.add_signature(body.text[a:b])
+            if body.structure.salutation_name:
+                names.append(_compact(body.structure.salutation_name))
+        return MailFacts(department, [n for n in names if n])
+
+    def role(
+        self,
+        unit: TextUnit,
+        entity_type: str,
+        start: int,
+        end: int,
+        facts: MailFacts,
+        persons: list[tuple[int, int, Role]] | None = None,
+    ) -> Role:
+        """The role of unit.text[start:end]; `persons` are the unit's names with their roles."""
+        structure = unit.structure
+        value = unit.text[start:end]
+        if structure is not None and structure.in_signature(start, end):
+            return Role.STAFF if entity_type == "PERSON" else Role.ORGANIZATION
+        if structure is not None and structure.in_salutation(start, end):
+            return Role.RECIPIENT
+        text = unit.normalised
+        before, previous = _line_before(text, start), _previous_line(text, start)
+        if entity_type == "PERSON":
+            return self._person_role(value, before, text[end : end + 30], facts)
+        if self._published(entity_type, value, facts.department) or entity_type == "EMAIL_ADDRESS":
+            # E-mail addresses never block; only published data is the organisation's.
+            return Role.ORGANIZATION if entity_type != "EMAIL_ADDRESS" else Role.THIRD_PARTY
+        owner = _owner(text, start, persons or [])
+        if owner in (Role.THIRD_PARTY, Role.RECIPIENT):
+            return owner  # "山本誠様のご住所は…", a row of a member list
+        if entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE"):
+            # A facility named just before: "宮坂区民センター（03-…）", "【会場】…\n〒…".
+            mobile = entity_type == "PHONE_NUMBER" and MOBILE.match(_digits(value))
+            office_after = entity_type != "PHONE_NUMBER" and OFFICE_AFTER.match(text, end)
+            if not mobile and (
+                FACILITY_SAME_LINE.search(before)
+                or FACILITY_HEADING.search(previous)
+                or office_after
+            ):
+                return Role.ORGANIZATION
+        if THIRD_PARTY_CUE.search(before):
+            return Role.THIRD_PARTY
+        if RECIPIENT_CUE.search(before) or RECIPIENT_CUE.search(previous):
+            return Role.RECIPIENT
+        if entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE"):
+            return Role.THIRD_PARTY
+        # Identifiers and birth dates quoted back to a resident are, unless someone else is
+        # named with them, the resident's own.
+        return Role.RECIPIENT
+
+    def _person_role(self, value: str, before: str, after: str, facts: MailFacts) -> Role:
+        compact = _compact(value)
+        if any(compact == n or _part_of_name(compact, n) for n in facts.recipient_names):
+            return Role.RECIPIENT
+        if facts.department.has_name(value):
+            return Role.STAFF
+        if (UNIT_BEFORE.search(before) and SELF_AFTER.match(after)) or SELF_ENGLISH.search(before):
+            return Role.STAFF
+        if DUTY_BEFORE.search(before) or DUTY_AFTER.match(after):
+            return Role.STAFF
+        if HISTORICAL_AFTER.match(after):
+            return Role.ORGANIZATION
+        return Role.THIRD_PARTY
+
+    @staticmethod
+    def _published(entity_type: str, value: str, department: Allowlist) -> bool:
+        if entity_type == "PHONE_NUMBER":
+            return department.has_phone(value)
+        if entity_type == "JP_POSTAL_CODE":
+            return _digits(value) in department.postal_codes
+        if entity_type == "POSTAL_ADDRESS":
+            return department.has_address(value)
+        return False
+
+
+def same_person_roles(
+    text: str, persons: list[tuple[int, int, Role]]
+) -> list[tuple[int, int, Role]]:
+    """A name repeated in one mail keeps the role it has where it is explained.
+
+    "保健福祉課の村上です" makes 村上 staff, and so is the bare "村上" closing the mail.
+    """
+    staff = {_compact(text[a:b]) for a, b, role in persons if role == Role.STAFF}
+    settled = []
+    for a, b, role in persons:
+        name = _compact(text[a:b])
+        if role == Role.THIRD_PARTY and any(name == s or _part_of_name(name, s) for s in staff):
+            role = Role.STAFF
+        settled.append((a, b, role))
+    return settled
+
+
+def _part_of_name(part: str, name: str) -> bool:
+    # "清水" in the body for the addressee "清水 幸子"; "Nguyen" for "Van An Nguyen".
+    return len(part) >= 2 and (name.startswith(part) or name.endswith(part))
+
+
+def _owner(text: str, start: int, persons: list[tuple[int, int, Role]]) -> Role | None:
+    """The role of the last name before `start` on its line, else on the line before."""
+    line_start = text.rfind("\n", 0, start) + 1
+    previous_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1 if line_start else line_start
+    for window_start in (line_start, previous_start):
+        before = [p for p in persons if window_start <= p[0] and p[1] <= start]
+        if before:
+            return max(before)[2]
+    return None
+
+
+def _line_before(text: str, start: int) -> str:
+    return text[text.rfind("\n", 0, start) + 1 : start]
+
+
+def _previous_line(text: str, start: int) -> str:
+    line_start = text.rfind("\n", 0, start)
+    if line_start <= 0:
+        return ""
+    return text[text.rfind("\n", 0, line_start) + 1 : line_start]

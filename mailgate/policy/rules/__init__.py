@@ -1,0 +1,1 @@
+"""Rules: each finds one kind of problem; none decides the verdict (the chain does)."""

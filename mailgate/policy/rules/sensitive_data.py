@@ -1,0 +1,224 @@
+"""Sensitive personal information (要配慮個人情報) disclosed about a specific person.
+
+A sensitive term (認知症, 療育手帳, 生活保護, 服役, DV被害, 信仰 …) blocks only
+when the sentence says it of someone: a disclosure cue follows it in the same
+clause ("…をお持ちである", "…を受給されている", "…の診断を受けた") or, in
+English, precedes it ("is receiving welfare"); or a named subject stands before
+it together with a weaker predicate ("佐藤さんは認知症です"). A general-statement
+marker close after it ("障害のある方", "お持ちの方は", "に関するご相談") or, in
+English, before the cue ("if you", "those who") makes it guidance, not a
+disclosure. Every list is a dictionary in policies/dictionaries/.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex
+from pydantic import Field, ValidationInfo, field_validator
+
+from mailgate.policy.dictionaries import (
+    PatternTimeout,
+    PhraseSet,
+    default_phrases,
+    timeout_finding,
+    unwrap,
+    validate_patterns,
+)
+from mailgate.policy.findings import Finding, Reason
+from mailgate.policy.mail import OutgoingMail
+from mailgate.policy.rules.base import Resources, RuleConfig
+from mailgate.policy.units import TextUnit
+
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "health": ("病歴・健康状態", "medical history or health"),
+    "disability": ("障害", "a disability"),
+    "welfare": ("生活保護等の受給", "welfare or public assistance"),
+    "criminal": ("犯罪の経歴", "a criminal record"),
+    "victim": ("犯罪・DVの被害", "being a victim of crime or domestic violence"),
+    "race": ("人種・民族", "race or ethnicity"),
+    "creed": ("信条・宗教", "creed or religion"),
+    "social_status": ("社会的身分", "social status"),
+}
+SENTENCE_END = regex.compile(r"[。！？!?\n]|\.(?=\s)")
+CLAUSE_END = regex.compile(r"[、，,。！？!?\n]")
+GAP_WORDS = regex.compile(r"^\s*(?:[\w'’-]+\s+){0,2}$")
+GENERAL_TAIL = 4  # characters after a cue in which "の方", "世帯" … still make it general
+
+
+def _default_categories() -> dict[str, list[str]]:
+    return {name: default_phrases(f"sensitive_{name}.txt") for name in CATEGORY_LABELS}
+
+
+class SensitiveDataConfig(RuleConfig):
+    # Category -> term patterns. A policy may add categories; unknown ones get a generic label.
+    categories: dict[str, list[str]] = Field(default_factory=_default_categories)
+    disclosure_after: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_disclosure.txt")
+    )
+    disclosure_before: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_disclosure_before.txt")
+    )
+    predicates: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_predicates.txt")
+    )
+    subjects: list[str] = Field(default_factory=lambda: default_phrases("sensitive_subjects.txt"))
+    general_after: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_general_after.txt")
+    )
+    general_before: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_general_before.txt")
+    )
+    window: int = Field(default=20, ge=1, le=200)  # max characters from term to cue
+    score: float = Field(default=0.85, ge=0.0, le=1.0)
+    timeout_seconds: float = Field(default=0.5, gt=0.0)
+
+    @field_validator(
+        "disclosure_after",
+        "disclosure_before",
+        "predicates",
+        "subjects",
+        "general_after",
+        "general_before",
+    )
+    @classmethod
+    def _compiles(cls, lines: list[str], info: ValidationInfo) -> list[str]:
+        validate_patterns(lines, field=info.field_name or "patterns")
+        return lines
+
+    @field_validator("categories")
+    @classmethod
+    def _categories_compile(cls, categories: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, lines in categories.items():
+            validate_patterns(lines, field=f"categories.{name}")
+        return categories
+
+
+class SensitiveDataRule:
+    name: ClassVar[str] = "sensitive_data"
+    Config: ClassVar[type[RuleConfig]] = SensitiveDataConfig
+
+    def __init__(self, config: RuleConfig, resources: Resources) -> None:
+        assert isinstance(config, SensitiveDataConfig)
+        self.config = config
+        t = config.timeout_seconds
+        self.categories = {
+            name: PhraseSet(lines, name=f"sensitive_data.{name}", timeout=t)
+            for name, lines in config.categories.items()
+        }
+        self.after = PhraseSet(
+            config.disclosure_after, name="sensitive_data.disclosure_after", timeout=t
+        )
+        self.before = PhraseSet(
+            config.disclosure_before, name="sensitive_data.disclosure_before", timeout=t
+        )
+        self.predicates = PhraseSet(config.predicates, name="sensitive_data.predicates", timeout=t)
+        self.subjects = PhraseSet(config.subjects, name="sensitive_data.subjects", timeout=t)
+        self.general_after = PhraseSet(
+            config.general_after, name="sensitive_data.general_after", timeout=t
+        )
+        self.general_before = PhraseSet(
+            config.general_before, name="sensitive_data.general_before", timeout=t
+        )
+
+    def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
+        findings: list[Finding] = []
+        for unit in units:
+            try:
+                findings.extend(self._find_in(unit))
+            except PatternTimeout as error:
+                findings.append(timeout_finding(self.name, unit.location, error))
+        return findings
+
+    def _find_in(self, unit: TextUnit) -> list[Finding]:
+        # Match on the text with hard-wrapped lines joined; report offsets in the original.
+        text, origin = unwrap(unit.normalised)
+        spans: list[tuple[int, int, str]] = []
+        start = 0
+        for end in [m.start() for m in SENTENCE_END.finditer(text)] + [len(text)]:
+            if end > start:
+                for category, terms in self.categories.items():
+                    for term in terms.finditer(text, start, end):
+                        span = self._disclosure(text, start, end, term)
+                        if span:
+                            spans.append((origin[span[0]], origin[span[1] - 1] + 1, category))
+            start = end + 1
+        return [self._finding(unit, s, e, c) for s, e, c in _merge(spans)]
+
+    def _disclosure(
+        self, text: str, sentence_start: int, sentence_end: int, term: regex.Match[str]
+    ) -> tuple[int, int] | None:
+        """The disclosing span for this term, or None when the sentence names no one."""
+        clause = CLAUSE_END.search(text, term.end(), sentence_end)
+        scope_end = min(clause.start() if clause else sentence_end, term.end() + self.config.window)
+        cue = self.after.search(text, term.start(), scope_end)
+        if cue and cue.end() >= term.end():
+            if not self.general_after.search(
+                text, term.end(), min(cue.end() + GENERAL_TAIL, sentence_end)
+            ):
+                return term.start(), cue.end()
+            return None
+        english = self._english_cue(text, sentence_start, term)
+        if english is not None:
+            return english, term.end()
+        predicate = self.predicates.search(text, term.end(), scope_end)
+        if predicate and self.subjects.search(text, sentence_start, term.start()):
+            tail = min(predicate.end() + GENERAL_TAIL, sentence_end)
+            if not self.general_after.search(text, term.end(), tail):
+                return term.start(), predicate.end()
+        return None
+
+    def _english_cue(self, text: str, sentence_start: int, term: regex.Match[str]) -> int | None:
+        """Start of an English cue ("has been diagnosed with") standing just before the term."""
+        lookback = max(sentence_start, term.start() - 60)
+        cues = [
+            c
+            for c in self.before.finditer(text, lookback, term.start())
+            if GAP_WORDS.match(text[c.end() : term.start()])
+        ]
+        if not cues:
+            return None
+        cue = cues[-1]
+        if self.general_before.search(text, sentence_start, cue.start()):
+            return None
+        return cue.start()
+
+    def _finding(self, unit: TextUnit, start: int, end: int, category: str) -> Finding:
+        label_ja, label_en = CATEGORY_LABELS.get(
+            category, ("要配慮個人情報", "sensitive information")
+        )
+        where = f"（{unit.locate(start)}）" if unit.locate else ""
+        where_en = f" ({unit.locate(start)})" if unit.locate else ""
+        return Finding(
+            rule=self.name,
+            reason=Reason.SENSITIVE_DATA,
+            entity_type="SENSITIVE",
+            location=unit.location,
+            start=start,
+            end=end,
+            score=self.config.score,
+            text=unit.text[start:end],
+            explanation_ja=(
+                f"特定の方の{label_ja}に当たる要配慮個人情報が書かれています{where}。"
+                "本人の同意があってもメールでは送れません。この記述を削除し、"
+                "必要なら電話・面談など別の方法でお伝えください。"
+            ),
+            explanation_en=(
+                f"This discloses {label_en} of a specific person, which is sensitive personal "
+                f"information{where_en}. It may not be sent by e-mail even with consent: delete "
+                "it and, if needed, convey it by phone or in person."
+            ),
+            detail={"category": category, **({"where": unit.locate(start)} if unit.locate else {})},
+        )
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One finding per disclosure: overlapping term spans ("がんの治療で入院") become one."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, category in sorted(spans):
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], end), last[2])
+        else:
+            merged.append((start, end, category))
+    return merged

@@ -1,0 +1,77 @@
+"""POSTAL_ADDRESS: Japanese (also over two lines, without the postal code) and Western addresses."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailgate.policy.recognizers.address import JapaneseAddressRecognizer
+from mailgate.policy.text import normalise
+
+recognizer = JapaneseAddressRecognizer()
+
+
+def addresses(text: str) -> list[str]:
+    """Matched on the normalised text (as the analyzer does); sliced from the original."""
+    results = recognizer.analyze(normalise(text), ["POSTAL_ADDRESS"], None)
+    return [text[r.start : r.end] for r in sorted(results, key=lambda r: r.start) if r.score >= 0.5]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("住所は〒150-0001 東京都渋谷区神宮前3-12-8 です。", "東京都渋谷区神宮前3-12-8"),
+        ("大阪府大阪市北区梅田1丁目2番3号までお越しください", "大阪府大阪市北区梅田1丁目2番3号"),
+        ("横浜市中区山下町27番地にあります", "横浜市中区山下町27番地"),
+        ("練馬区豊玉北六丁目12番1号", "練馬区豊玉北六丁目12番1号"),
+        (
+            "杉並区阿佐谷南1-15-1 メゾン阿佐谷305号室 です",
+            "杉並区阿佐谷南1-15-1 メゾン阿佐谷305号室",
+        ),
+        (
+            "中野区中野４－８－１　サンハイツ１０２",
+            "中野区中野４－８－１　サンハイツ１０２",
+        ),  # full width
+        ("札幌市中央区北1条西2丁目1番地", "札幌市中央区北1条西2丁目1番地"),
+        (
+            "神奈川県川崎市麻生区上麻生2丁目\n5番7号 コーポ麻生201",
+            "神奈川県川崎市麻生区上麻生2丁目\n5番7号 コーポ麻生201",
+        ),
+        (
+            "ご住所：若林2-14-5 コーポ山田203号室",
+            "若林2-14-5 コーポ山田203号室",
+        ),  # captioned, no ward
+        ("住所世田谷区代田2-3-4", "世田谷区代田2-3-4"),  # the caption is not part of it
+        (
+            "1234 Maple Street, Springfield, IL 62704, USA",
+            "1234 Maple Street, Springfield, IL 62704, USA",
+        ),
+        (
+            "1234 Maple Street\nApt 5B\nSpringfield, IL 62704",
+            "1234 Maple Street\nApt 5B\nSpringfield, IL 62704",
+        ),
+        ("12 Baker Street, London NW1 6XE", "12 Baker Street, London NW1 6XE"),
+        (
+            "4-21-27 Setagaya, Setagaya-ku, Tokyo 154-8504",
+            "4-21-27 Setagaya, Setagaya-ku, Tokyo 154-8504",
+        ),
+    ],
+)
+def test_addresses(text: str, expected: str) -> None:
+    assert addresses(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "〒154-0017",  # a postal code alone is JP_POSTAL_CODE
+        "世田谷区民会館 3階 第2集会室",
+        "世田谷区役所 第2庁舎4階 第6会議室",
+        "2025-01-18 午後2時30分",
+        "予約番号 252247-070993",
+        "区の施策について3-1の資料をご覧ください。",
+        "We met at 10 Downing and talked.",
+        "The counters are open on weekdays from 8:30 a.m. to 5:15 p.m.",
+    ],
+)
+def test_not_addresses(text: str) -> None:
+    assert addresses(text) == []

@@ -1,0 +1,42 @@
+"""JP_HEALTH_INSURANCE: 記号・番号 of an insurance card, or an insured person's number with context."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailgate.policy.recognizers.health_insurance import HealthInsuranceRecognizer
+from tests.policy.recognizers import found
+
+recognizer = HealthInsuranceRecognizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("被保険者証 記号 4417 番号 23", ["4417", "23"]),
+        ("記号：31052468 番号：7", ["31052468", "7"]),
+        ("保険証（記号63 番号518204）", ["63", "518204"]),
+        ("被保険者証（記号　７７ 番号　１０２９３）", ["７７", "１０２９３"]),
+        ("記号 4417・番号 23・枝番 01", ["4417", "23", "01"]),
+        ("国民健康保険の被保険者証（41-902713）", ["41-902713"]),
+        ("被保険者番号：31052468", ["31052468"]),
+        ("介護保険被保険者番号 0012345678", ["0012345678"]),
+        ("保険証の番号 ３１０５２４６８", ["３１０５２４６８"]),
+    ],
+)
+def test_insurance_numbers_are_found(text: str, expected: list[str]) -> None:
+    assert found(recognizer, text, threshold=0.8) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31052468",  # eight digits without context
+        "ゆうちょ銀行 記号 13570 番号 24681351",  # a bank account
+        "国民健康保険課\n〒231-0017 横浜市",  # a department and its postal code
+        "保険証は10-15日で届きます",
+        "被保険者証 3105246",  # seven digits
+    ],
+)
+def test_non_insurance_numbers_are_not_found(text: str) -> None:
+    assert found(recognizer, text, threshold=0.0) == []

@@ -1,0 +1,81 @@
+"""PERSON: names with evidence (dictionary, honorific, NER, title or context), never common nouns."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailgate.policy.nlp import Analyzer
+from mailgate.policy.units import TextUnit
+
+THRESHOLD = 0.5
+
+
+def names(analyzer: Analyzer, text: str) -> list[str]:
+    results = analyzer.analyze(TextUnit("body", text), entities=["PERSON"])
+    return sorted({text[r.start : r.end] for r in results if r.score >= THRESHOLD})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("前任の班長は木下健二でした。", "木下健二"),  # full name, no honorific
+        ("班長の木下 健二さんにお伝えください。", "木下 健二"),
+        ("班長の木下\u3000健二様にお伝えください。", "木下\u3000健二"),
+        ("木下様からお電話がありました。", "木下"),  # surname + honorific
+        ("菅原直美さんが来庁されました。", "菅原直美"),  # surname Sudachi reads as a place
+        ("野口氏は出席されません。", "野口"),
+        ("マリア・ガルシアさんから書類が届きました。", "マリア・ガルシア"),
+        ("グエン ヴァン アン様の転入届について", "グエン ヴァン アン"),
+        ("オルガ・ペトロワさんから連絡がありました。", "オルガ・ペトロワ"),
+        ("ラジェンドラさんが来庁されました。", "ラジェンドラ"),  # not in the dictionary
+        ("Your neighbour, Mr. John Smith, asked us to write.", "John Smith"),
+        ("Please contact Anna Kowalski for the details.", "Anna Kowalski"),
+        ("Maria Garcia can be reached on weekdays.", "Maria Garcia"),
+        ("Dear Ms. Tanaka,", "Tanaka"),
+    ],
+)
+def test_names_found_without_honorific(analyzer: Analyzer, text: str, expected: str) -> None:
+    assert expected in names(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "お客様各位",
+        "保護者の皆様へお知らせいたします。",
+        "ご担当者様にもお伝えください。",
+        "お母様とご家族様によろしくお伝えください。",
+        "委員の皆様（5名）にお送りしております。",
+        "会長と区長が出席します。",  # titles alone
+        "若林自治会の会長が決まりました。",  # place before an organisation word
+        "宮坂区民センターで開催します。",
+        "三軒茶屋町会長が挨拶します。",
+        "マイナポータルから申請できます。",
+        "ヘルパーさんやボランティアさん、ケアマネさんにもご協力いただいています。",
+        "民生委員さんと看護師さんが同行します。大家さんにもお声がけください。",
+        "長谷川町子美術館でサザエさん展を開催中です。",
+        "The Setagaya Public Library is open from 9 a.m.",
+        "Notification of Moving Out must be submitted at the Residents Section counter.",
+        "The meeting will be held on Wednesday, June 4.",
+        "International Affairs Division, Setagaya City Office",
+    ],
+)
+def test_not_names(analyzer: Analyzer, text: str) -> None:
+    assert names(analyzer, text) == []
+
+
+def test_honorific_excluded_from_span(analyzer: Analyzer) -> None:
+    text = "山本誠様のご住所"
+    assert names(analyzer, text) == ["山本誠"]
+
+
+def test_name_in_member_list_column(analyzer: Analyzer) -> None:
+    text = "No,氏名,住所\n1,小鳥遊 遥,世田谷区北沢1-2-3\n2,四月一日 君尋,世田谷区代沢2-3-4\n"
+    found = names(analyzer, text)
+    assert "小鳥遊 遥" in found and "四月一日 君尋" in found
+
+
+def test_full_width_input_keeps_offsets(analyzer: Analyzer) -> None:
+    text = "ＡＢＣ　班長の木下　健二様"
+    results = analyzer.analyze(TextUnit("body", text), entities=["PERSON"])
+    assert [text[r.start : r.end] for r in results if r.score >= THRESHOLD] == ["木下\u3000健二"]

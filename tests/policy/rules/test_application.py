@@ -1,0 +1,115 @@
+"""Applications and dispositions: acceptance and decisions block; guidance, negation and quotes do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailgate.policy import structure
+from mailgate.policy.findings import Reason
+from mailgate.policy.mail import OutgoingMail
+from mailgate.policy.rules.application import ApplicationConfig, ApplicationRule
+from mailgate.policy.rules.base import Resources
+from mailgate.policy.units import TextUnit
+from mailgate.resources import data_dir
+
+
+@pytest.fixture(scope="module")
+def rule() -> ApplicationRule:
+    return ApplicationRule(ApplicationConfig(), Resources(data_dir("policies")))
+
+
+def findings_for(rule: ApplicationRule, body: str, subject: str = "") -> list:
+    units = [
+        TextUnit("subject", subject),
+        TextUnit("body", body, structure=structure.analyse(body)),
+    ]
+    return rule.find(OutgoingMail(subject=subject, body=body), units)
+
+
+BLOCKED = [
+    ("先日ご提出の補助金の申請を受理いたしました。", "受理いたしました"),
+    ("転入に伴う届出を確かに受け付けました。", "届出を確かに受け付けました"),
+    ("公園使用の申込みを受付しました。", "申込みを受付しました"),
+    ("本件について、助成金の交付を決定しました。", "交付を決定"),
+    ("今回の支給決定額は5万円です。", "支給決定"),
+    ("おむつ代を支給することに決定いたしました。", "支給することに決定"),
+    ("残念ながら、今回の申請は不承認となりました。", "不承認"),
+    ("書類不備のため、申請を却下します。", "却下"),
+    ("貴会を地域団体として認定しました。", "認定しました"),
+    ("ご提案の事業が採択されました。", "採択されました"),
+    ("広場の使用を許可します。", "許可します"),
+    ("審査の結果、今回は見送りとなりました。", "審査の結果"),
+    ("We are pleased to inform you that your request for a subsidy was approved.", "approved"),
+    ("Your application for the festival grant has been rejected.", "rejected"),
+    ("We have accepted your notification of change of address.", "accepted"),
+    ("We regret to inform you that your proposal was not selected.", "not selected"),
+]
+
+ALLOWED = [
+    "補助金の申請方法についてご案内します。",
+    "申請は電子申請サービスからお手続きください。マイナポータルからも申請いただけます。",
+    "申請書の様式は区のホームページに掲載しています。",
+    "恐れ入りますが、メールでの申請は受け付けておりません。",
+    "届出はメールでは受付いたしかねます。",
+    "メールでの届出は受理できません。",
+    "窓口の受付時間は午前8時30分から午後5時15分までです。",
+    "郵送いただいた書類が本日届きました。内容の確認には1週間ほどかかります。",
+    "お送りいただいた資料、確かに拝受しました。",
+    "計画についての打合せを来週火曜日に行うことを確認しました。",
+    "委員報酬のお振込先として、口座を登録いたしました。",
+    "交付決定後に事業を始めてください。",
+    "支給決定の時期は来月の予定です。",
+    "Please note that we cannot accept the notification by e-mail.",
+    "Applications are not accepted by e-mail; please use the e-application service.",
+    "Once your application has been approved, we will send a letter by post.",
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered"), BLOCKED)
+def test_acceptance_or_decision_blocks(rule: ApplicationRule, sentence: str, covered: str) -> None:
+    body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
+    findings = findings_for(rule, body)
+    assert findings, sentence
+    finding = findings[0]
+    assert finding.reason is Reason.APPLICATION_OR_DISPOSITION
+    assert finding.rule == "application"
+    assert (
+        covered in body[finding.start : finding.end] or body[finding.start : finding.end] in covered
+    )
+    assert "電子申請サービス" in finding.explanation_ja
+    assert "e-application service" in finding.explanation_en
+
+
+@pytest.mark.parametrize("sentence", ALLOWED)
+def test_guidance_negation_and_facts_are_allowed(rule: ApplicationRule, sentence: str) -> None:
+    body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []
+
+
+def test_quoted_resident_text_is_never_a_finding(rule: ApplicationRule) -> None:
+    body = (
+        "北村 様\n\nお問い合わせありがとうございます。\n"
+        "> 先日、申請を受理しましたとの電話をいただきました。\n"
+        "＞ 交付決定はいつ頃でしょうか。\n"
+        "交付の時期は審査が終わり次第、書面でお知らせします。\n"
+    )
+    assert findings_for(rule, body) == []
+
+
+def test_subject_is_checked_too(rule: ApplicationRule) -> None:
+    [finding] = findings_for(
+        rule, "北村 様\n\n詳細は書面をご覧ください。\n", subject="交付決定のお知らせ"
+    )
+    assert finding.location == "subject"
+
+
+def test_offsets_are_in_original_text(rule: ApplicationRule) -> None:
+    body = "北村 様\n\n届出を受け付けました。"
+    [finding] = findings_for(rule, body)
+    assert body[finding.start : finding.end] == "届出を受け付けました"
+
+
+def test_phrase_across_a_hard_wrapped_line(rule: ApplicationRule) -> None:
+    body = "北村 様\n\nいつもお世話になっております。先日郵送でいただいた地域活動助成金の申請を受理\nしました。\n"
+    [finding] = findings_for(rule, body)
+    assert finding.text == "申請を受理\nしました"

@@ -1,0 +1,139 @@
+"""Sensitive data: disclosures about a specific person block; general statements do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailgate.policy import structure
+from mailgate.policy.dictionaries import default_phrases
+from mailgate.policy.findings import Reason
+from mailgate.policy.mail import OutgoingMail
+from mailgate.policy.rules.base import Resources
+from mailgate.policy.rules.sensitive_data import SensitiveDataConfig, SensitiveDataRule
+from mailgate.policy.units import TextUnit
+from mailgate.resources import data_dir
+
+
+@pytest.fixture(scope="module")
+def rule() -> SensitiveDataRule:
+    return SensitiveDataRule(SensitiveDataConfig(), Resources(data_dir("policies")))
+
+
+def findings_for(rule: SensitiveDataRule, body: str) -> list:
+    unit = TextUnit("body", body, structure=structure.analyse(body))
+    return rule.find(OutgoingMail(subject="", body=body), [unit])
+
+
+# (sentence, a piece of text the reported span must cover, category)
+DISCLOSURES = [
+    ("ご主人が脳梗塞で入院されたと伺いました。", "入院", "health"),
+    ("森下さんのお父様は認知症と診断されています。", "認知症と診断され", "health"),
+    ("息子さんは療育手帳（A1）をお持ちと伺っております。", "療育手帳", "disability"),
+    ("川島様が愛の手帳を所持されていることを確認しました。", "愛の手帳", "disability"),
+    ("奥様が身体障害者手帳を取得されたとのことで、", "身体障害者手帳", "disability"),
+    ("大塚さんは現在生活保護を受給中です。", "生活保護を受給中", "welfare"),
+    ("前田氏には前科があります。", "前科", "criminal"),
+    ("ご近所の村井さんは以前服役していたそうです。", "服役していた", "criminal"),
+    ("上野様はストーカー被害を受けており、", "ストーカー被害を受けており", "victim"),
+    ("吉岡さんはDV被害により転居されました。", "DV被害により転居", "victim"),
+    ("小松様は熱心にキリスト教を信仰している方で", "信仰して", "creed"),
+    ("Her son has been diagnosed with autism and dementia.", "diagnosed with", "health"),
+    ("Mr. Jones is receiving welfare at the moment.", "receiving welfare", "welfare"),
+    ("Your neighbour has a criminal record.", "criminal record", "criminal"),
+    ("She holds a disability certificate for her hearing.", "disability certificate", "disability"),
+]
+
+GENERAL_STATEMENTS = [
+    "当日は会場に手話通訳者と要約筆記者を配置します。",
+    "視覚に障害のある方のため、点字の資料もご用意しています。",
+    "障害のある方もない方も、どなたでもご参加いただけます。",
+    "生活保護に関するご相談は、福祉事務所の窓口で承ります。",
+    "身体障害者手帳をお持ちの方は、入館料が無料になります。",
+    "療育手帳をお持ちでしたら、受付でご提示ください。",
+    "認知症サポーター養成講座を開催します。",
+    "障害福祉部障害者支援課の岡田です。",
+    "住宅の耐震診断の助成についてご案内します。",
+    "施設での政治活動や宗教活動はご遠慮ください。",
+    "入院中の方への面会時間は午後2時からです。",
+    "生活保護を受給されている世帯は、手数料が免除されます。",
+    "がんばってください。頑張りましょう。",
+    "If you are receiving welfare, you may apply for the reduced fee.",
+    "People with a disability certificate can enter free of charge.",
+    "The consultation desk for welfare is on the second floor.",
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered", "category"), DISCLOSURES)
+def test_disclosure_about_a_person_blocks(
+    rule: SensitiveDataRule, sentence: str, covered: str, category: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\nよろしくお願いいたします。\n"
+    findings = findings_for(rule, body)
+    assert findings, sentence
+    finding = findings[0]
+    assert finding.reason is Reason.SENSITIVE_DATA
+    assert finding.entity_type == "SENSITIVE"
+    assert finding.rule == "sensitive_data"
+    assert covered in body[finding.start : finding.end]
+    assert finding.text == body[finding.start : finding.end]
+    assert finding.detail["category"] == category
+    assert finding.explanation_ja and finding.explanation_en
+
+
+@pytest.mark.parametrize("sentence", GENERAL_STATEMENTS)
+def test_general_statement_naming_no_one_is_allowed(rule: SensitiveDataRule, sentence: str) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []
+
+
+def test_span_is_in_original_text_with_full_width_characters(rule: SensitiveDataRule) -> None:
+    body = "Ｋ様へ\n原田さんは精神障害者保健福祉手帳２級を所持しています。"
+    [finding] = findings_for(rule, body)
+    assert body[finding.start : finding.end] == "精神障害者保健福祉手帳２級を所持しています"
+
+
+def test_one_finding_per_disclosure(rule: SensitiveDataRule) -> None:
+    [finding] = findings_for(rule, "中川さんが白血病の治療で入院しています。")
+    assert finding.text.startswith("白血病")
+
+
+def test_attachment_finding_names_the_location(rule: SensitiveDataRule) -> None:
+    unit = TextUnit("attachment:名簿.txt", "氏名,備考\n山口,生活保護を受給されている\n")
+    unit.locate = lambda offset: "row 2, column B"
+    [finding] = rule.find(OutgoingMail(subject="", body=""), [unit])
+    assert finding.location == "attachment:名簿.txt"
+    assert finding.detail["where"] == "row 2, column B"
+
+
+def test_default_dictionaries_are_the_shipped_files() -> None:
+    config = SensitiveDataConfig()
+    assert config.categories["welfare"] == default_phrases("sensitive_welfare.txt")
+    assert "生活保護" in config.categories["welfare"]
+
+
+def test_bad_pattern_fails_at_load() -> None:
+    with pytest.raises(ValueError, match="subjects: entry 1"):
+        SensitiveDataConfig(subjects=["(unclosed"])
+
+
+def test_pattern_timeout_blocks_to_be_safe() -> None:
+    config = SensitiveDataConfig(categories={"health": [r"(a|aa)+$"]}, timeout_seconds=0.01)
+    rule = SensitiveDataRule(config, Resources(data_dir("policies")))
+    [finding] = findings_for(rule, "a" * 5000 + "b")
+    assert finding.reason is Reason.POLICY_ERROR
+    assert finding.entity_type == "PATTERN_TIMEOUT"
+
+
+def test_phrase_across_a_hard_wrapped_line(rule: SensitiveDataRule) -> None:
+    body = (
+        "白石 様\n\nいつもお世話になっております。地域振興課の谷です。先日お話のあった\n"
+        "件ですが、お母様が認知症の診断を受けたとのことで、今後の見守りについて\n"
+        "ご案内します。\n"
+    )
+    [finding] = findings_for(rule, body)
+    assert finding.text == "認知症の診断を受けた"
+    wrapped = body.replace("認知症の診断を", "認知症の診\n断を").replace(
+        "先日お話のあった\n件", "先日お話のあった件"
+    )
+    [finding] = findings_for(rule, wrapped)
+    assert finding.text == "認知症の診\n断を受けた"

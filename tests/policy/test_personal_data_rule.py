@@ -1,0 +1,181 @@
+"""The personal_data rule end to end on invented mails: what blocks, what is allowed, and why."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from mailgate.policy.findings import Finding, Reason, Role
+from mailgate.policy.mail import OutgoingAttachment, OutgoingMail
+from mailgate.policy.rules.base import Resources
+from mailgate.policy.rules.personal_data import PersonalDataConfig, PersonalDataRule
+from tests.policy.conftest import mail_units
+
+SIGNATURE = (
+    "\n\n-----\n地域振興課　振興係　佐藤 明\nTEL 03-1234-5678\n〒100-0001 東京都千代田区千代田1-1\n"
+)
+
+
+def run(
+    resources: Resources, body: str, config: PersonalDataConfig | None = None, **mail: object
+) -> list[Finding]:
+    rule = PersonalDataRule(config or PersonalDataConfig(), resources)
+    outgoing = OutgoingMail(subject=str(mail.pop("subject", "ご連絡")), body=body, **mail)  # type: ignore[arg-type]
+    return rule.find(outgoing, mail_units(outgoing))
+
+
+def blocking(findings: list[Finding]) -> list[tuple[str, str]]:
+    return [(f.entity_type, f.text) for f in findings if f.blocking]
+
+
+def test_clean_reply_is_allowed(resources: Resources) -> None:
+    body = (
+        "田中 花子 様\n\n地域振興課の佐藤です。\n説明会は3月5日（水）午後2時から、502会議室で行います。\nお電話は03-1234-5678までどうぞ。"
+        + SIGNATURE
+    )
+    findings = run(resources, body)
+    assert blocking(findings) == []
+    roles = {f.text: f.role for f in findings}
+    assert roles["田中 花子"] == Role.RECIPIENT
+    assert roles["佐藤"] == Role.STAFF
+    assert roles["03-1234-5678"] == Role.ORGANIZATION
+
+
+def test_third_party_name_phone_and_address_block(resources: Resources) -> None:
+    body = (
+        "田中 花子 様\n\n地域振興課の佐藤です。\n"
+        "新しい班長の山下 一郎様のご住所は、〒155-0031 世田谷区北沢5-6-7 コーポ北沢201号室 です。\n"
+        "ご連絡先は090-2222-3333です。" + SIGNATURE
+    )
+    findings = run(resources, body)
+    assert blocking(findings) == [
+        ("PERSON", "山下 一郎"),
+        ("JP_POSTAL_CODE", "155-0031"),
+        ("POSTAL_ADDRESS", "世田谷区北沢5-6-7 コーポ北沢201号室"),
+        ("PHONE_NUMBER", "090-2222-3333"),
+    ]
+    person = next(f for f in findings if f.text == "山下 一郎")
+    assert person.reason == Reason.PERSONAL_DATA and person.role == Role.THIRD_PARTY
+    assert "山下 一郎" in person.explanation_ja and "第三者の氏名" in person.explanation_ja
+    assert "third party" in person.explanation_en
+
+
+def test_recipients_own_address_blocks_but_name_does_not(resources: Resources) -> None:
+    body = (
+        "田中 花子 様\n\n登録内容をご確認ください。\nご住所：東京都世田谷区太子堂5-5-7" + SIGNATURE
+    )
+    findings = run(resources, body)
+    assert blocking(findings) == [("POSTAL_ADDRESS", "東京都世田谷区太子堂5-5-7")]
+    address = next(f for f in findings if f.blocking)
+    assert address.role == Role.RECIPIENT and "受信者ご本人の住所" in address.explanation_ja
+
+
+def test_common_nouns_with_honorifics_are_not_names(resources: Resources) -> None:
+    body = (
+        "保護者の皆様\n\nお客様各位、ご担当者様、お母様にもお伝えください。\nご家族様のご参加もお待ちしております。"
+        + SIGNATURE
+    )
+    assert blocking(run(resources, body)) == []
+
+
+def test_english_mail(resources: Resources) -> None:
+    body = (
+        "Dear Ms. Clark,\n\nYour former neighbour, Mr. John Smith, can be reached at +1-415-555-0199.\n"
+        "We will post the card to 1234 Maple Street, Springfield, IL 62704, USA.\n\n"
+        "--\nTaro Sato\nInternational Division\nTel: +81-3-1234-5678\n"
+    )
+    findings = run(resources, body, lang="en")
+    assert blocking(findings) == [
+        ("PERSON", "John Smith"),
+        ("PHONE_NUMBER", "+1-415-555-0199"),
+        ("POSTAL_ADDRESS", "1234 Maple Street, Springfield, IL 62704, USA"),
+    ]
+
+
+def test_member_list_attachment_blocks_with_its_location(resources: Resources) -> None:
+    csv = "No,氏名,住所,電話番号\n1,木下健二,世田谷区代沢1-2-3,03-3411-2222\n"
+    attachment = OutgoingAttachment("名簿.csv", "text/csv", text=csv)
+    findings = run(
+        resources, "田中 花子 様\n\n名簿を添付します。" + SIGNATURE, attachments=[attachment]
+    )
+    located = {
+        (f.entity_type, f.text)
+        for f in findings
+        if f.blocking and f.location == "attachment:名簿.csv"
+    }
+    assert located == {
+        ("PERSON", "木下健二"),
+        ("POSTAL_ADDRESS", "世田谷区代沢1-2-3"),
+        ("PHONE_NUMBER", "03-3411-2222"),
+    }
+    assert any("添付ファイル「名簿.csv」" in f.explanation_ja for f in findings if f.blocking)
+
+
+def test_email_addresses_are_reported_but_allowed(resources: Resources) -> None:
+    body = "田中 花子 様\n\n事務局（jimukyoku@example.com）にもお送りしました。" + SIGNATURE
+    findings = run(resources, body)
+    emails = [f for f in findings if f.entity_type == "EMAIL_ADDRESS"]
+    assert emails and not any(f.blocking for f in emails)
+
+
+def test_identifier_quoted_back_blocks_and_is_masked_in_the_explanation(
+    resources: Resources,
+) -> None:
+    body = "田中 花子 様\n\nいただいたカード番号（4111111111111111）は削除しました。" + SIGNATURE
+    findings = [f for f in run(resources, body) if f.blocking]
+    assert [(f.entity_type, f.role) for f in findings] == [("CREDIT_CARD", Role.RECIPIENT)]
+    assert "4111111111111111" not in findings[0].explanation_ja
+    assert "************1111" in findings[0].explanation_ja
+
+
+def test_allowlist_and_thresholds_from_config(resources: Resources) -> None:
+    body = (
+        "田中 花子 様\n\n北沢出張所（03-3322-0000）でも受け付けます。木下健二さんが担当します。"
+        + SIGNATURE
+    )
+    assert ("PERSON", "木下健二") in blocking(run(resources, body))
+    config = PersonalDataConfig(allowlist={"names": ["木下健二"]}, thresholds={"PERSON": 0.5})
+    assert blocking(run(resources, body, config)) == []
+    strict = PersonalDataConfig(thresholds={"PERSON": 0.99})
+    assert ("PERSON", "木下健二") not in blocking(run(resources, body, strict))
+
+
+def test_config_rejects_unknown_keys() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        PersonalDataConfig(allowlist={"phone": ["03-1234-5678"]})
+    with pytest.raises(pydantic.ValidationError):
+        PersonalDataConfig(score_threshold=1.5)
+
+
+def test_office_address_and_repeated_staff_name_without_signature(resources: Resources) -> None:
+    body = (
+        "岡田 正人 様\n\n保健福祉課の村上でございます。\n"
+        "申請書は〒154-0001 世田谷区池尻1-2-3 池尻出張所 保健福祉係 宛にお送りください。\n\n村上"
+    )
+    assert blocking(run(resources, body)) == []
+
+
+def test_department_allowlist_applies_only_to_that_department(shared_resources) -> None:
+    from mailgate.policy.mail import OutgoingMail
+    from mailgate.policy.rules.personal_data import PersonalDataConfig, PersonalDataRule
+    from mailgate.policy.structure import analyse
+    from mailgate.policy.units import TextUnit
+
+    config = PersonalDataConfig.model_validate(
+        {
+            "allowlist": {
+                "phones": ["03-1111-*"],
+                "departments": {"kosodate": {"phones": ["045-222-3333"]}},
+            }
+        }
+    )
+    rule = PersonalDataRule(config, shared_resources)
+    body = "川口 様\n\n児童館の件は045-222-3333へ、代表は03-1111-0000へお電話ください。\n"
+
+    def blocking(department: str) -> list[str]:
+        mail = OutgoingMail(subject="", body=body, department=department)
+        units = [TextUnit("body", body, structure=analyse(body))]
+        return [body[f.start : f.end] for f in rule.find(mail, units) if f.blocking]
+
+    assert blocking("kosodate") == []  # its own number, and the organisation's switchboard
+    assert blocking("toshi") == ["045-222-3333"]  # another department's number is not public to it

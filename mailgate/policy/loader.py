@@ -32,8 +32,6 @@ class PolicyMeta(BaseModel):
     name: str
     version: str
     description: str = ""
-    # Where residents apply electronically; named in suggestions to the author.
-    e_application_url: str = ""
 
 
 class Example(BaseModel):

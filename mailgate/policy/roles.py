@@ -28,7 +28,8 @@ NAME_IN_TEXT = re.compile(
 
 # The sender or a colleague in their duties: "…課の鈴木です", "担当：鈴木", "区長の小林恵子から".
 UNIT_BEFORE = re.compile(
-    r"(課|係|部|室|所|センター|担当|区役所|事務局|Division|Section|Office)の?[ \u3000]*$"
+    r"(課|係|部|室|所|局|館|班|センター|グループ|担当|区役所|役場|委員会|事務局|Division|Section|Office)"
+    r"の?[ \u3000]*$"
 )
 SELF_AFTER = re.compile(r"^[ \u3000]*(です|でございます|と申します|が担当|から|より|まで|が承り)")
 SELF_ENGLISH = re.compile(r"(?:\bThis is|\bMy name is|\bI am|\bI'm)[ ]*$")
@@ -36,10 +37,26 @@ DUTY_BEFORE = re.compile(
     r"(区長|副区長|市長|副市長|町長|村長|知事|教育長|議長|所長|館長|センター長|部長|課長|係長|主査|主任|"
     r"担当者?|窓口担当|保健師|相談員|支援員|指導員)(?:の|は|：|:|[ \u3000])*$"
 )
-DUTY_AFTER = re.compile(r"^[ \u3000]*(区長|副区長|市長|教育長|議長|所長|館長|部長|課長|係長)")
-HISTORICAL_AFTER = re.compile(
-    r"^.{0,3}(を祀|の墓|墓所|ゆかり|生誕|の旧居|の旧宅|の銅像|像|公園|記念館|が眠る)"
+# An official with the title after the name: "中西 健太郎市長", "石橋副市長", "山口校長".
+DUTY_AFTER = re.compile(
+    r"^[ \u3000]*(副?(?:区長|市長|町長|村長|知事|議長)|教育長|教育委員長|館長|校長|副校長|教頭|"
+    r"園長|所長|署長|局長|部長|課長|係長|室長|センター長|支所長|事務局長)"
 )
+HISTORICAL_AFTER = re.compile(
+    r"^.{0,3}(を祀|の墓|墓所|ゆかり|生誕|没後|の旧居|の旧宅|の銅像|像|公園|記念館|が眠る)"
+)
+# Words around a historical person (a lecture, an exhibition, a local history): two different
+# ones near a name without an honorific and without contact data make it history, not a person.
+HISTORICAL_CONTEXT = re.compile(
+    r"(時代|ゆかり|没後|生誕|の墓|墓所|招いた|招かれ|開拓使|幕府|幕末|維新|藩|城|明治|大正|江戸|戦国|"
+    r"鎌倉|室町|平安|奈良時代|安土|桃山|武将|大名|将軍|天皇|藩主|城主|古文書|史跡|史料|歴史|偉人|"
+    r"先人|功績|生涯|銅像|記念館|博物館|資料館|学芸員|大河ドラマ|テーマ|講座|合戦|戦い|"
+    r"\bcentury\b|\bhistor)",
+    re.IGNORECASE,
+)
+HISTORICAL_WINDOW = 40
+HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
+CONTACT_IN_LINE = re.compile(r"(\d{2,4}-\d{2,4}-\d{3,4}|〒|\d{3}-\d{4}|電話|TEL|Tel|携帯|住所)")
 _FACILITY = (
     r"(会場|センター|会館|区役所|役所|庁舎|支所|出張所|施設|ホール|図書館|集会所|体育館|公園|病院|"
     r"事務所|窓口|課|係|代表|FAX|ファクス|ファックス|Office|Center|Hall|Library|Venue)"
@@ -55,6 +72,20 @@ RECIPIENT_CUE = re.compile(
     r"(ご住所|お住まい|ご登録の|ご自宅|お客様の|あなたの|\byour\b[^\n]{0,25}$)", re.IGNORECASE
 )
 THIRD_PARTY_CUE = re.compile(r"(ご連絡先|連絡先は|携帯)")
+# What makes a line a person's rather than a facility's: an honorific or a title of address.
+PERSON_MARKER = re.compile(
+    r"(様|さま|さん|氏|殿|\b(?:Mr|Ms|Mrs|Miss|Mx|Dr)\b\.?)|"
+    r"((?:った|いる|した|の)方(?:の|は|が|に|へ|から))|"
+    r"(申込者|申請者|届出人|世帯主|転居先|転入先|転出先|新住所|旧住所|新しいご?住所|実家|自宅|現住所)|"
+    + THIRD_PARTY_CUE.pattern
+)
+# Lines between a facility's name and its number: a postal code, an address, a phone or FAX.
+CONTACT_LINE = re.compile(
+    r"(〒|\d|電話|TEL|Tel|FAX|Fax|ファクス|住所|所在地|Phone|Address|丁目|番地|[A-Z][a-z]+-(?:ku|shi|cho))"
+)
+FACILITY_LOOKBACK_LINES = 3
+# A facility that is only the topic of a sentence ("児童館の件は045-…へ") does not own the number.
+FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連絡|相談|申し?込|ください|。)")
 MOBILE = re.compile(r"^0[789]0")
 
 
@@ -125,9 +156,16 @@ class RoleResolver:
     def __init__(
         self,
         allowlist: dict[str, Iterable[str]] | Callable[[str], dict[str, list[str]]] | None = None,
+        *,
+        facility_words: Iterable[str] | None = None,
+        historical_persons: Iterable[str] | None = None,
     ) -> None:
         # A fixed allowlist, or a function giving the one for a department slug.
         self.allowlist = allowlist or {}
+        # Literal words from the policy's dictionaries (facility_words.txt, historical_persons.txt).
+        words = sorted({w for w in (facility_words or []) if w}, key=len, reverse=True)
+        self.facility = re.compile("|".join(map(re.escape, words))) if words else None
+        self.historical = {_name_key(n) for n in historical_persons or [] if n.strip()}
 
     def facts(self, mail: OutgoingMail, body: TextUnit | None) -> MailFacts:
         lists = self.allowlist(mail.department) if callable(self.allowlist) else self.allowlist
@@ -161,10 +199,21 @@ class RoleResolver:
         text = unit.normalised
         before, previous = _line_before(text, start), _previous_line(text, start)
         if entity_type == "PERSON":
-            return self._person_role(value, before, text[end : end + 30], facts)
+            role = self._person_role(value, before, text[end : end + 30], facts)
+            if role == Role.THIRD_PARTY and self._historical(text, start, end):
+                return Role.ORGANIZATION
+            return role
         if self._published(entity_type, value, facts.department) or entity_type == "EMAIL_ADDRESS":
             # E-mail addresses never block; only published data is the organisation's.
             return Role.ORGANIZATION if entity_type != "EMAIL_ADDRESS" else Role.THIRD_PARTY
+        mobile = entity_type == "PHONE_NUMBER" and MOBILE.match(_digits(value))
+        if (
+            entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE")
+            and not mobile
+            and self._facility_before(text, start, persons or [])
+        ):
+            # "可美公民館 〒432-… 浜松市…番地 電話 053-…", "会場：…\n〒…\n電話 …".
+            return Role.ORGANIZATION
         owner = _owner(text, start, persons or [])
         if owner in (Role.THIRD_PARTY, Role.RECIPIENT):
             return owner  # "山本誠様のご住所は…", a row of a member list
@@ -202,6 +251,57 @@ class RoleResolver:
             return Role.ORGANIZATION
         return Role.THIRD_PARTY
 
+    def _historical(self, text: str, start: int, end: int) -> bool:
+        """A historical person: a well-known name, or two history words around a bare name."""
+        if HONORIFIC_AFTER.match(text, end):
+            return False
+        if _name_key(text[start:end]) in self.historical:
+            return True
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if CONTACT_IN_LINE.search(line):
+            return False
+        # A blank line ends the window: the next paragraph is about something else.
+        head = text[max(0, start - HISTORICAL_WINDOW) : start].rsplit("\n\n", 1)[-1]
+        tail = text[end : end + HISTORICAL_WINDOW].split("\n\n", 1)[0]
+        cues = {m.group().lower() for m in HISTORICAL_CONTEXT.finditer(head + "\n" + tail)}
+        return len(cues) >= 2
+
+    def _facility_before(self, text: str, start: int, persons: list[tuple[int, int, Role]]) -> bool:
+        """A public facility named on this line before `start`, or up to three lines above
+        with only contact lines (〒, address, phone) in between and no person named."""
+        if self.facility is None:
+            return False
+        line_start = text.rfind("\n", 0, start) + 1
+        segments = [(line_start, start)]
+        while len(segments) <= FACILITY_LOOKBACK_LINES and segments[-1][0] > 0:
+            end = segments[-1][0] - 1
+            previous = text.rfind("\n", 0, end) + 1
+            if not text[previous:end].strip():
+                break  # a blank line ends the block
+            segments.append((previous, end))
+        for index, (a, b) in enumerate(segments):
+            segment = text[a:b]
+            facility = max((m.end() for m in self.facility.finditer(segment)), default=-1)
+            person = max(
+                [m.end() for m in PERSON_MARKER.finditer(segment)]
+                + [m.end() for m in RECIPIENT_CUE.finditer(segment)]
+                + [
+                    p_end - a
+                    for p_start, p_end, role in persons
+                    if a <= p_start and p_end <= b and role in (Role.THIRD_PARTY, Role.RECIPIENT)
+                ],
+                default=-1,
+            )
+            if person > facility:
+                return False  # "山本 誠様\n〒…": the person's, not the facility's
+            if facility >= 0:
+                return not FACILITY_TOPIC.search(segment[facility:])
+            if index and not CONTACT_LINE.search(segment):
+                return False
+        return False
+
     @staticmethod
     def _published(entity_type: str, value: str, department: Allowlist) -> bool:
         if entity_type == "PHONE_NUMBER":
@@ -224,10 +324,29 @@ def same_person_roles(
     settled = []
     for a, b, role in persons:
         name = _compact(text[a:b])
-        if role == Role.THIRD_PARTY and any(name == s or _part_of_name(name, s) for s in staff):
+        if role == Role.THIRD_PARTY and (
+            any(name == s or _part_of_name(name, s) for s in staff)
+            or (_signature_line(text, a, b) and any(name.startswith(s) for s in staff))
+        ):
             role = Role.STAFF
         settled.append((a, b, role))
     return settled
+
+
+SIGNATURE_NAME_LINE = re.compile(r"^[ \u3000]*(?:担当(?:者)?[：: \u3000]*)?$")
+
+
+def _signature_line(text: str, start: int, end: int) -> bool:
+    """A name alone on its line (or after 担当：), as in a closing block: "内山 葵"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest = text[end : len(text) if line_end < 0 else line_end]
+    return bool(SIGNATURE_NAME_LINE.match(text[line_start:start])) and not rest.strip()
+
+
+def _name_key(value: str) -> str:
+    # "ウィリアム・S・クラーク", "ウィリアム S クラーク" and "徳川 家康" compare without separators.
+    return re.sub(r"[\s・･=＝.]", "", normalise(value)).lower()
 
 
 def _part_of_name(part: str, name: str) -> bool:

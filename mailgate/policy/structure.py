@@ -7,8 +7,10 @@ and numbers in the signature block are the department's, and quoted lines
 The salutation is the addressee line at the top ("山田 太郎 様", "Dear Ms
 Clark,"), together with an organisation line just above it ("有限会社経堂屋").
 The signature starts at the last rule line ("-----", "＝＝＝", "--") in the
-lower part of the mail; without a rule line, a final paragraph that reads like
-a department's contact block (課, 担当, TEL, 〒 …) is the signature.
+lower part of the mail. Without a rule line it is the short contact block after
+a closing line ("Best regards,", 「以上」, 「よろしくお願いいたします。」), or a
+final block that reads like a department's contact block (課, 局, 教育委員会,
+担当, TEL, 〒 …), from its office-name line on.
 """
 
 from __future__ import annotations
@@ -29,9 +31,31 @@ SALUTATION_NAME = re.compile(
 )
 # A department's contact block (used when there is no rule line) names the unit and a way to
 # reach it, in short lines, and addresses no one.
-SIGNATURE_UNIT = re.compile(r"(課|係|部|室|区役所|支所|出張所|センター|Division|Section|Office)")
-SIGNATURE_CONTACT = re.compile(r"(TEL|Tel|FAX|Fax|電話|〒|E-?mail|メール)")
+SIGNATURE_UNIT = re.compile(
+    r"(課|係|部|室|局|委員会|役場|役所|区役所|市役所|支所|出張所|センター|グループ|担当|館|"
+    r"Division|Section|Office|Bureau|Department|Desk|City of|City Hall)"
+)
+SIGNATURE_CONTACT = re.compile(
+    r"(TEL|Tel|FAX|Fax|Phone|電話|☎|〒|E-?mail|メール|@[\w.-]+\.(?:jp|com|org|net)\b)"
+)
 NOT_SIGNATURE = re.compile(r"(様|さん|です|ます|。)")
+# Closing lines after which only the sender's block follows.
+CLOSING = re.compile(
+    r"^[ \t\u3000]*(?:(?:(?:With )?(?:Best|Kind|Warm|Warmest)(?: regards| wishes)|Regards|Sincerely"
+    r"(?: yours)?|Yours (?:sincerely|faithfully|truly)|Respectfully(?: yours)?)[ \t]*[,.!]?"
+    r"|以上|(?:何卒|引き続き|今後とも)?(?:どうぞ)?よろしくお願い(?:いた|致)?(?:します|申し上げます)"
+    r"[。．.]?)[ \t\u3000]*$",
+    re.IGNORECASE,
+)
+# In a block after a closing line: a person addressed, or more than one sentence, is not ours.
+ADDRESSED = re.compile(r"(様|さま|さん|殿)")
+SENTENCE = re.compile(r"(です|ます|。)")
+# A signature's first line names the office: "浜松市教育委員会 中央図書館 管理グループ".
+OFFICE_LINE = re.compile(
+    r"(課|係|局|室|委員会|役場|役所|支所|出張所|センター|グループ|館|Division|Section|Office|"
+    r"Bureau|Department|Desk)[ \t\u3000]*$|^[^\n]*(課|局|委員会|役場|役所|Division|Section|Office)"
+    r"[ \t\u3000]"
+)
 MAX_SALUTATION_LINES = 2
 MAX_SIGNATURE_LINES = 10
 
@@ -86,6 +110,9 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
         short = after.count("\n") < MAX_SIGNATURE_LINES or a > len(body) // 3
         if SEPARATOR.match(line) and a > first_content and after and short:
             return a, len(body)
+    after_closing = _after_closing(body, lines)
+    if after_closing is not None:
+        return after_closing
     # No rule line: a last paragraph of contact lines.
     paragraph: list[tuple[int, int, str]] = []
     for entry in reversed(lines):
@@ -98,13 +125,56 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
     if (
         paragraph
         and len(paragraph) <= MAX_SIGNATURE_LINES
-        and paragraph[0][0] > len(body) // 3
+        and _lower_part(body, lines, paragraph[0][0])
         and all(len(line.strip()) <= 60 for _a, _b, line in paragraph)
         and SIGNATURE_UNIT.search(block)
         and SIGNATURE_CONTACT.search(block)
         and not NOT_SIGNATURE.search(block)
     ):
         return paragraph[0][0], len(body)
+    # A last paragraph whose closing lines are an office's block: "保健福祉課 健康係\n山田 花子\nTEL …".
+    for index, (a, _b, line) in enumerate(paragraph):
+        rest = paragraph[index:]
+        block = "\n".join(entry[2] for entry in rest)
+        if (
+            index
+            and _lower_part(body, lines, a)
+            and len(rest) <= MAX_SIGNATURE_LINES
+            and len(line.strip()) <= 40
+            and OFFICE_LINE.search(line.strip())
+            and SIGNATURE_CONTACT.search(block)
+            and not NOT_SIGNATURE.search(block)
+        ):
+            return a, len(body)
+    return None
+
+
+def _lower_part(body: str, lines: list[tuple[int, int, str]], start: int) -> bool:
+    """Below the first third of the mail, or (in a short mail) after two lines of text."""
+    return (
+        start > len(body) // 3 or sum(1 for a, _b, line in lines if a < start and line.strip()) >= 3
+    )
+
+
+def _after_closing(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """The block after the last closing line, when it is short and reads like a sender's block."""
+    first_content = next((a for a, _b, line in lines if line.strip()), 0)
+    for index in range(len(lines) - 1, -1, -1):
+        a, _b, line = lines[index]
+        if not CLOSING.match(line):
+            continue
+        rest = [entry for entry in lines[index + 1 :] if entry[2].strip()]
+        if not rest or a <= first_content or len(rest) > MAX_SIGNATURE_LINES:
+            return None
+        block = "\n".join(entry[2] for entry in rest)
+        if (
+            SIGNATURE_UNIT.search(block)  # an office's block, not a resident's contact
+            and not ADDRESSED.search(block)
+            and sum(1 for entry in rest if SENTENCE.search(entry[2])) <= 1
+            and all(len(entry[2].strip()) <= 80 for entry in rest)
+        ):
+            return rest[0][0], len(body)
+        return None
     return None
 
 

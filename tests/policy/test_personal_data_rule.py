@@ -179,3 +179,78 @@ def test_department_allowlist_applies_only_to_that_department(shared_resources) 
 
     assert blocking("kosodate") == []  # its own number, and the organisation's switchboard
     assert blocking("toshi") == ["045-222-3333"]  # another department's number is not public to it
+
+
+# End to end, one invented mail per category of over-blocking found on held-out mail.
+ALLOWED_MAILS = {
+    "facility block in the body": (
+        "川口 様\n\n生涯学習課の森です。\n講座の会場は次のとおりです。\n\n"
+        "会場：東浜公民館 2階 和室\n　〒812-0001 福岡市東区東浜4丁目3番2号\n　電話 092-000-1111\n\n"
+        "ごみの持ち込みは次の工場でも受け付けています。\n南部清掃工場　〒812-0002 福岡市南区南浜7-6-5　電話 092-000-2222\n"
+        + SIGNATURE
+    ),
+    "English signature after a closing line": (
+        "Dear Ms. Varga,\n\nYour residence card is ready for collection.\n\nKind regards,\n\n"
+        "Yuki Mori\nCitizens Division, Nishi Ward Office\n"
+        "4-1-1 Nishi, Nishi-ku, Nagoya, Aichi 451-0001 JAPAN\nPhone: 052-000-3333\n"
+    ),
+    "Japanese signature block without a rule line": (
+        "川口 様\n\n山辺市教育委員会の石井です。\n図書館の開館時間をお知らせします。\n\n"
+        "山辺市教育委員会 中央図書館 管理グループ\n石井 亮\nTEL 0120-00-1111　FAX 0120-00-1112\n"
+        "〒999-0001 山辺市本町1-2-3\n"
+    ),
+    "officials with the title after the name": (
+        "川口 様\n\n総務課の森です。\n式典では大森 一平市長の式辞、小島 和子副市長の来賓紹介のあと、"
+        "西田 誠教育長があいさつします。\n" + SIGNATURE
+    ),
+    "historical persons": (
+        "川口 様\n\n生涯学習課の森です。\n今年度の歴史講座は「徳川家康と駿府城」をテーマに、"
+        "学芸員が伊達政宗の時代の古文書も紹介します。\n" + SIGNATURE
+    ),
+    "organisation names read as names": (
+        "川口 様\n\n南区こども家庭支援課の森です。\n見学先は中野清掃工場です。\n"
+        "参加費はみなと信用金庫 本町支店でお振り込みください。\n" + SIGNATURE
+    ),
+}
+
+
+@pytest.mark.parametrize("body", ALLOWED_MAILS.values(), ids=ALLOWED_MAILS.keys())
+def test_public_and_staff_data_do_not_block(resources: Resources, body: str) -> None:
+    assert blocking(run(resources, body, lang="en" if body.startswith("Dear") else "ja")) == []
+
+
+BLOCKED_MAILS = {
+    "a person's contact block after a facility": (
+        "川口 様\n\n生涯学習課の森です。\n会場：東浜公民館\n講師：山川 光子さん\n電話 090-0000-4444\n"
+        + SIGNATURE,
+        [("PERSON", "山川 光子"), ("PHONE_NUMBER", "090-0000-4444")],
+    ),
+    "a resident's address after a closing line": (
+        "川口 様\n\n次の方にお渡しください。\n\n以上\n\n北町会 班長\n坂口 美和子\n"
+        "〒999-0002 山辺市北町2-3-4\n",
+        [
+            ("PERSON", "坂口 美和子"),
+            ("JP_POSTAL_CODE", "999-0002"),
+            ("POSTAL_ADDRESS", "山辺市北町2-3-4"),
+        ],
+    ),
+    "a living person in a history lecture": (
+        "川口 様\n\n生涯学習課の森です。\n江戸時代の古文書講座の講師は村井 清さん（090-0000-5555）です。\n"
+        + SIGNATURE,
+        [("PERSON", "村井 清"), ("PHONE_NUMBER", "090-0000-5555")],
+    ),
+}
+
+
+@pytest.mark.parametrize(("body", "expected"), BLOCKED_MAILS.values(), ids=BLOCKED_MAILS.keys())
+def test_third_party_data_near_public_data_still_blocks(
+    resources: Resources, body: str, expected: list[tuple[str, str]]
+) -> None:
+    assert blocking(run(resources, body)) == expected
+
+
+def test_dictionaries_are_policy_data() -> None:
+    config = PersonalDataConfig()
+    assert "公民館" in config.facility_words and "徳川家康" in config.historical_persons
+    custom = PersonalDataConfig(facility_words=[], historical_persons=["山辺太郎左衛門"])
+    assert custom.facility_words == [] and custom.historical_persons == ["山辺太郎左衛門"]

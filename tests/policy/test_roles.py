@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from mailgate.policy.dictionaries import default_phrases
 from mailgate.policy.findings import Role
 from mailgate.policy.mail import OutgoingMail
-from mailgate.policy.roles import Allowlist, RoleResolver
+from mailgate.policy.roles import Allowlist, RoleResolver, same_person_roles
 from mailgate.policy.structure import analyse
 from mailgate.policy.units import TextUnit
 
@@ -24,7 +25,11 @@ def role_of(
     mail: OutgoingMail | None = None,
 ) -> Role:
     unit = TextUnit("body", body, structure=analyse(body))
-    resolver = RoleResolver(allowlist)
+    resolver = RoleResolver(
+        allowlist,
+        facility_words=default_phrases("facility_words.txt"),
+        historical_persons=default_phrases("historical_persons.txt"),
+    )
     facts = resolver.facts(mail or OutgoingMail(subject="", body=body), unit)
     start = -1
     for _ in range(occurrence + 1):
@@ -133,3 +138,136 @@ def test_allowlist_normalisation() -> None:
     assert allowlist.has_phone("03-1234-5678")
     assert allowlist.has_name("佐藤 明") and allowlist.has_name("佐藤")
     assert not allowlist.has_phone("03-1234-5679")
+
+
+# Category: a public facility's contact data in the body (the line naming it, then up to three
+# contact lines) is the facility's; a person's line before the data makes it that person's.
+@pytest.mark.parametrize(
+    ("block", "values"),
+    [
+        (
+            "会場：北浜地区センター 3階 多目的室\n　〒060-0001 札幌市北区北浜3条2丁目4番5号\n　電話 011-222-3333",
+            [
+                ("060-0001", "JP_POSTAL_CODE"),
+                ("札幌市北区北浜3条2丁目4番5号", "POSTAL_ADDRESS"),
+                ("011-222-3333", "PHONE_NUMBER"),
+            ],
+        ),
+        (
+            "みなと図書館　〒231-0001 横浜市中区みなと町4-5-6　TEL 045-111-2222",
+            [("横浜市中区みなと町4-5-6", "POSTAL_ADDRESS"), ("045-111-2222", "PHONE_NUMBER")],
+        ),
+        (
+            "東山中学校\n〒460-0001 名古屋市中区東山1丁目2番3号\nFAX 052-111-2222",
+            [("460-0001", "JP_POSTAL_CODE"), ("052-111-2222", "PHONE_NUMBER")],
+        ),
+        (
+            "場所：西部清掃工場（〒532-0001 大阪市淀川区西中島9-8-7）",
+            [("大阪市淀川区西中島9-8-7", "POSTAL_ADDRESS")],
+        ),
+        (
+            "Minami Ward Office, Residents Section\n3-2-1 Minami, Minami-ku, Kyoto 601-8511",
+            [("3-2-1 Minami, Minami-ku, Kyoto 601-8511", "POSTAL_ADDRESS")],
+        ),
+    ],
+)
+def test_facility_contact_block_is_organisation(block: str, values: list[tuple[str, str]]) -> None:
+    body = (
+        "田中 花子 様\n\n地域振興課の佐藤です。\n下記のとおりです。\n\n" + block + "\n" + SIGNATURE
+    )
+    for value, entity_type in values:
+        assert role_of(body, value, entity_type) == Role.ORGANIZATION, value
+
+
+@pytest.mark.parametrize(
+    ("block", "value", "persons"),
+    [
+        ("新しい班長\n山川 光子様\n〒060-0001 札幌市北区北浜3条2丁目4番5号", "060-0001", []),
+        ("会場：北浜公民館\n講師：山川 光子\n電話 011-222-3333", "011-222-3333", ["山川 光子"]),
+        ("北浜公民館で会った方の電話 011-222-3333", "011-222-3333", []),
+        ("児童館の件は011-222-3333へお電話ください。", "011-222-3333", []),
+        ("区民センターで受け付けた転居先\n〒060-0001 札幌市北区北浜3条2丁目4番5号", "060-0001", []),
+        ("北浜公民館\n\n〒060-0001 札幌市北区北浜3条2丁目4番5号", "060-0001", []),  # other block
+    ],
+)
+def test_person_or_topic_before_the_data_is_not_a_facility(
+    block: str, value: str, persons: list[str]
+) -> None:
+    body = "田中 花子 様\n\n地域振興課の佐藤です。\n" + block + "\n" + SIGNATURE
+    entity_type = "PHONE_NUMBER" if value.startswith("011") else "JP_POSTAL_CODE"
+    named = [(name, Role.THIRD_PARTY) for name in persons]
+    assert role_of(body, value, entity_type, persons=named) != Role.ORGANIZATION
+
+
+# Category: officials with their title after the name.
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("式辞は大森 一平市長が述べます。", "大森 一平"),
+        ("来賓紹介は小島 和子副市長が行います。", "小島 和子"),
+        ("西田誠教育長が出席します。", "西田誠"),
+        ("山口 理恵校長からご説明します。", "山口 理恵"),
+        ("図書館の村井 正館長が案内します。", "村井 正"),
+        ("岡本町長のあいさつがあります。", "岡本"),
+    ],
+)
+def test_title_after_the_name_is_staff(sentence: str, value: str) -> None:
+    assert role_of(BODY.format(sentence), value, "PERSON") == Role.STAFF
+
+
+# Category: historical persons, by dictionary or by the history words around them.
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("今年の講座は「徳川家康と駿府城」です。", "徳川家康"),
+        ("伊能忠敬が歩いた道をたどります。", "伊能忠敬"),
+        ("ウィリアム・S・クラークの言葉を紹介します。", "ウィリアム・S・クラーク"),
+        ("藩主を務めた村田清右衛門の時代の古文書を展示します。", "村田清右衛門"),
+        (
+            "明治の開拓使に招かれた技師ヘンリー・ロビンソンの功績をたどります。",
+            "ヘンリー・ロビンソン",
+        ),
+    ],
+)
+def test_historical_person_is_organisation(sentence: str, value: str) -> None:
+    assert role_of(BODY.format(sentence), value, "PERSON") == Role.ORGANIZATION
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("歴史講座の講師は村田 清右衛門さんです。", "村田 清右衛門"),  # honorific: a living person
+        ("江戸時代の古文書に詳しい村田 清右衛門（090-1111-2222）に伺います。", "村田 清右衛門"),
+        ("学生時代の友人の村田 清右衛門から連絡がありました。", "村田 清右衛門"),  # one cue only
+    ],
+)
+def test_living_person_in_a_history_context_stays_third_party(sentence: str, value: str) -> None:
+    assert role_of(BODY.format(sentence), value, "PERSON") == Role.THIRD_PARTY
+
+
+# Category: a staff name repeated in the self-introduction and in the closing block.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "野中 様\n\n山辺市教育委員会の石井です。\n本文です。\n\n山辺市教育委員会 中央公民館\n石井 亮\nTEL 0120-00-1111\n",
+        "野中 様\n\n山辺市 生活環境局の石井です。\n本文です。\n山辺市 生活環境局\n石井 亮\nTEL 0120-00-1111\n",
+        "Dear Ms. Varga,\n\nThis is Ryo Ishii.\nThe form is online.\n\nBest regards,\n\nRyo Ishii\n"
+        "Residents Division\nPhone: 0120-00-1111\n",
+    ],
+)
+def test_staff_name_repeated_in_intro_and_signature(body: str) -> None:
+    names = ["石井", "石井 亮"] if "石井" in body else ["Ryo Ishii"]
+    for name in names:
+        last = body.count(name) - 1
+        assert role_of(body, name, "PERSON", occurrence=0) == Role.STAFF
+        assert role_of(body, name, "PERSON", occurrence=last) == Role.STAFF
+
+
+def test_name_alone_on_a_line_takes_the_role_of_the_staff_surname() -> None:
+    text = "国際課の石井です。\n本文です。\n石井 亮\n山本 誠様にもお伝えください。\n"
+    spans = [
+        (text.index(name), text.index(name) + len(name)) for name in ("石井", "石井 亮", "山本 誠")
+    ]
+    roles = [Role.STAFF, Role.THIRD_PARTY, Role.THIRD_PARTY]
+    settled = same_person_roles(text, [(a, b, r) for (a, b), r in zip(spans, roles, strict=True)])
+    assert [role for _a, _b, role in settled] == [Role.STAFF, Role.STAFF, Role.THIRD_PARTY]

@@ -75,3 +75,68 @@ def test_quoted_lines() -> None:
     assert structure.in_quote(body.index("090"), body.index("090") + 13)
     assert structure.in_quote(body.index("＞"), body.index("＞") + 5)
     assert not structure.in_quote(body.index("ご連絡"), body.index("ご連絡") + 3)
+
+
+# Signatures without a rule line: after a closing line, or a final office block.
+@pytest.mark.parametrize(
+    ("body", "first_line"),
+    [
+        (
+            "Dear Mr. Okafor,\n\nYour card is ready.\n\nKind regards,\n\nYuki Mori\n"
+            "Citizens Division, Nishi Ward Office\n4-1-1 Nishi, Nishi-ku, Nagoya, Aichi 451-0001 JAPAN\n"
+            "Phone: 052-000-1111\n",
+            "Yuki Mori",
+        ),
+        (
+            "Dear Ms. Varga,\n\nThe form is on our website.\n\nSincerely,\nTakeshi Ono\n"
+            "International Affairs Section\nTel: 011-000-2222\n",
+            "Takeshi Ono",
+        ),
+        (
+            "Hello Mr. Diaz,\n\nWe have sent the guide by post.\n\nYours sincerely\n\nMaki Endo\n"
+            "Residents Bureau, City of Kobe\n",
+            "Maki Endo",
+        ),
+        (
+            "野中 様\n\n窓口は午後5時までです。\nご来庁をお待ちしております。\n\nよろしくお願いいたします。\n\n"
+            "南町役場 税務課\n石井 亮\nTEL 0120-00-1111\n",
+            "南町役場 税務課",
+        ),
+        (
+            "野中 様\n\n窓口は午後5時までです。\nご来庁をお待ちしております。\n以上\n"
+            "東区役所 福祉局 高齢福祉係\n担当 石井\n電話 0120-00-1111\nfukushi@mail.example-city.lg.jp\n",
+            "東区役所 福祉局 高齢福祉係",
+        ),
+        (
+            "野中 様\n\n窓口は午後5時までです。\nご来庁をお待ちしております。\n\n"
+            "山辺市教育委員会 中央公民館 事業グループ\n石井 亮\nTEL 0120-00-1111　FAX 0120-00-1112\n",
+            "山辺市教育委員会 中央公民館 事業グループ",
+        ),
+        (
+            # The office line follows the text directly, without a blank line.
+            "野中 様\n\n窓口は午後5時までです。\nご来庁をお待ちしております。\n"
+            "山辺市 生活環境課\n石井 亮\nTEL 0120-00-1111\n",
+            "山辺市 生活環境課",
+        ),
+    ],
+)
+def test_signature_without_rule_line(body: str, first_line: str) -> None:
+    structure = analyse(body)
+    assert structure.signature is not None
+    assert body[structure.signature[0] :].startswith(first_line)
+    assert not structure.in_signature(body.index("\n\n") + 2, body.index("\n\n") + 4)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A resident's contact after the closing line, with no office named.
+        "野中 様\n\n次の方にご連絡ください。\n\n以上\n\n北町 二丁目 班長\n坂口 美和子\n電話 090-0000-1111\n",
+        "野中 様\n\nご確認ください。\n\nよろしくお願いいたします。\n\n福祉課から坂口様へお伝えします。\n"
+        "坂口様の電話 090-0000-1111\n",
+        "Dear Ms. Varga,\n\nThe form is on our website.\n\nBest regards,\n\nYour neighbour Anna Kovacs\n"
+        "Phone: +36 1 000 1111\n",
+    ],
+)
+def test_closing_followed_by_someone_elses_contact_is_not_a_signature(body: str) -> None:
+    assert analyse(body).signature is None

@@ -44,7 +44,10 @@ CAPTION_PREFIX = re.compile(r"^(?:現?住所|所|所在地|在地|居所|宛先|
 
 _STREET = (
     r"(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|Drive|Dr\.?|Lane|Ln\.?|Way|Court|Ct\.?|"
-    r"Place|Pl\.?|Terrace|Parkway|Pkwy\.?|Highway|Hwy\.?|Square|Sq\.?|Crescent|Close|Row|Strasse|Straße)"
+    r"Place|Pl\.?|Terrace|Parkway|Pkwy\.?|Highway|Hwy\.?|Square|Sq\.?|Crescent|Close|Row|Strasse|Straße|"
+    # British and Commonwealth street names: 14 Elm Grove, 3 Kings Mews, 8 Church Walk.
+    r"Grove|Gardens|Mews|Walk|Rise|Hill|Green|Circus|Circle|Parade|Esplanade|Quay|Wharf|Alley|"
+    r"Trail|Loop|Vale|View|Heights)"
 )
 _SEP = r"(?:,[ ]*|[ ]*\n[ ]*)"
 _COUNTRY = (

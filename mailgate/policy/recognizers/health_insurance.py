@@ -22,6 +22,10 @@ CAPTIONED = re.compile(
     r"記号\s*[:：]?\s*(?P<symbol>[\d\-]{1,10})\s*[、,・/]?\s*番号\s*[:：]?\s*(?P<number>\d{1,10})"
     r"(?:\s*[、,・/]?\s*枝番\s*[:：]?\s*(?P<branch>\d{1,2}))?"
 )
+# 記号・番号（28・104597）: both captions first, then the two numbers.
+CAPTIONS_FIRST = re.compile(
+    r"記号\s*[・･/、と]\s*番号\s*(?:は|[:：])?\s*[（(]?\s*(?P<symbol>\d{1,8})\s*[・･/\-]\s*(?P<number>\d{1,10})"
+)
 # 12-345678: the symbol-number pair written with a hyphen, or 8 (介護保険: 10) digits.
 PAIR = re.compile(r"\d{1,8}-\d{1,8}")
 NUMBER = re.compile(r"\d{10}|\d{8}")
@@ -64,7 +68,7 @@ class HealthInsuranceRecognizer(IdentifierRecognizer):
 
     def candidates(self, text: str, norm: str) -> Iterator[Candidate]:
         captioned: set[int] = set()  # positions inside 記号…番号 already reported
-        for match in CAPTIONED.finditer(norm):
+        for match in (*CAPTIONED.finditer(norm), *CAPTIONS_FIRST.finditer(norm)):
             window = context_of(text, match.start(), match.end(), before=30)
             word = window.find(CONTEXT)
             if word is None and window.find(BANK):
@@ -72,7 +76,7 @@ class HealthInsuranceRecognizer(IdentifierRecognizer):
             score = SCORE_CAPTIONED_WITH_CONTEXT if word else SCORE_CAPTIONED
             captioned.update(range(*match.span()))
             for part in ("symbol", "number", "branch"):
-                if match.group(part):
+                if part in match.groupdict() and match.group(part):
                     why = with_context(f"the {part} of an insurance card after its caption", word)
                     start, end = match.span(part)
                     yield Candidate(start, end, score, f"insurance_{part}", why)

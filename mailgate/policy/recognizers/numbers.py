@@ -127,6 +127,10 @@ def context_of(text: str, start: int, end: int, *, before: int = 25, after: int 
     line_end = text.find("\n", end)
     if line_end < 0:
         line_end = len(text)
+    # A number captioned on its own line ("基礎年金番号：…") belongs to that caption,
+    # not to the one of the line above ("被保険者番号：…").
+    if ":" in normalise(text[line_start:start]):
+        prev_line_start = line_start
     left = text[max(start - before, prev_line_start) : start]
     right = text[end : min(end + after, line_end)]
     return Context(

@@ -30,7 +30,8 @@ class PassportRecognizer(IdentifierRecognizer):
             start, end = match.span()
             if not bounded(norm, start, end):
                 continue
-            word = context_of(text, start, end, before=30).find(CONTEXT)
+            # English puts the caption further away ("the passport presented … was No. TK…").
+            word = context_of(text, start, end, before=60).find(CONTEXT)
             score = SCORE_WITH_CONTEXT if word else SCORE_SHAPE
             why = with_context(
                 "two capital letters and seven digits, the shape of a passport number", word

@@ -35,6 +35,23 @@ ORG_AFTER = re.compile(
     r"美術館|記念館|文学館|資料館|博物館|賞|像|邸|旧居|旧宅|橋|病院|医院|商店|記念|"
     r"(?:様|さま|さん|氏)?(?:展|祭|まつり|号|賞))"
 )
+# A candidate glued to an organisation word is part of that organisation's name, not a person
+# (港北区こども|家庭支援課, 大阪みらい|信用金庫, 白石清掃|工場); a title (課長, 会長) is not one.
+ORG_SUFFIX = re.compile(
+    r"(?:課(?!長)|部(?!長)|局(?!長)|係(?!長)|室(?!長)|班(?!長)|工場|信用金庫|信用組合|金庫|銀行|"
+    r"支店(?!長)|営業所|出張所|事務所|センター(?!長)|協会|協議会|組合|会(?![長員])|株式会社|"
+    r"有限会社|合同会社|財団|法人|グループ|ホールディングス|商事|工業|建設|産業|工務店|"
+    r"保育園|幼稚園|学園|学院|大学|高校|高等学校|図書館|公民館|体育館|市場|店(?!長))"
+)
+# Words a personal name never contains: places (港北区), bank details (天満支店 普通).
+ORG_INSIDE = re.compile(r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー])")
+# A municipality directly before the candidate makes it a place name (福岡市赤坂, 北区滝野川).
+PLACE_BEFORE = re.compile(r"[区市]$")
+# An official's title written after the name; the dictionary may glue its first character to
+# the given name (西田 誠教|育長), which then belongs to the title.
+TITLE_SUFFIX = re.compile(
+    r"副?(?:区長|市長|町長|村長|知事|議長)|教育長|館長|校長|園長|所長|署長|局長|部長|課長|係長|室長"
+)
 TITLE_PREFIX = re.compile(
     r"(区長|副区長|教育長|会長|副会長|部長|課長|係長|担当|委員長|理事長|班長)[ \u3000]*"
 )
@@ -56,6 +73,15 @@ def _name_kind(token: Token) -> str:
     if "人名" in tag:
         return "general"
     return ""
+
+
+def _trim_title(text: str, result: RecognizerResult) -> None:
+    """Give back the first characters of a title the name swallowed (西田 誠教 + 育長)."""
+    for glued in (1, 2):
+        rest = text[result.start : result.end - glued].strip(" \u3000")
+        if len(rest) >= 2 and TITLE_SUFFIX.match(text, result.end - glued):
+            result.end -= glued
+            return
 
 
 def _honorific_after(text: str, end: int) -> bool:
@@ -84,6 +110,8 @@ class JapaneseNameRecognizer(EntityRecognizer):
         unknown = getattr(nlp_artifacts.nlp_engine, "is_unknown_word", lambda word: False)
         found = self._dictionary_names(text, doc) + self._katakana_names(text, doc, unknown)
         found += self._ner_names(text, doc, nlp_artifacts)
+        for result in found:
+            _trim_title(text, result)
         return [r for r in found if self._plausible(text, r)]
 
     def _dictionary_names(self, text: str, doc: Doc) -> list[RecognizerResult]:
@@ -185,6 +213,13 @@ class JapaneseNameRecognizer(EntityRecognizer):
             and not _honorific_after(text, result.end)
         ):
             return False
+        # Part of an organisation's or a place's name (港北区こども家庭支援課, 天満支店 普通).
+        if (
+            ORG_SUFFIX.match(text, result.end)
+            or ORG_INSIDE.search(name)
+            or PLACE_BEFORE.search(text, 0, result.start)
+        ):
+            return False
         # A name glued to an organisation or facility word is part of that name (若林自治会,
         # 長谷川町子美術館, サザエさん展); a name with an honorific before one is still a person.
         org = ORG_AFTER.match(text, result.end)
@@ -224,7 +259,10 @@ _NOT_NAME_WORDS = (
 class RomanisedNameRecognizer(EntityRecognizer):
     """Two or three capitalised words with a title, "Dear", or a verb of contact around them."""
 
-    CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+)+\b")
+    # Bounded by non-letters rather than \b: a Japanese honorific may follow (Maria Santosさん).
+    CAPITALISED_RUN = re.compile(
+        r"(?<![A-Za-z'’\-])[A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+)+(?![A-Za-z'’\-])"
+    )
     TITLED = re.compile(
         r"\b(?:Mr|Ms|Mrs|Miss|Mx|Dr|Prof)\.?(?:/(?:Mr|Ms|Mrs|Miss|Mx)\.?)?[ ]+([A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+){0,2})"
     )
@@ -234,7 +272,7 @@ class RomanisedNameRecognizer(EntityRecognizer):
         re.IGNORECASE,
     )
     AFTER = re.compile(
-        r"^(?:'s\b|’s\b| can be reached| can be contacted| said| says| told| asked| lives| moved| is\b| was\b|"
+        r"^(?:[ \u3000]?(?:さん|様|さま|氏|殿)|'s\b|’s\b| can be reached| can be contacted| said| says| told| asked| lives| moved| is\b| was\b|"
         r" will\b| has\b| had\b| would\b| \(|,? (?:who|whose)\b| at \+?\d)"
     )
 

@@ -16,6 +16,7 @@ from typing import ClassVar
 from presidio_analyzer import RecognizerResult
 from pydantic import BaseModel, ConfigDict, Field
 
+from mailgate.policy.dictionaries import default_phrases
 from mailgate.policy.findings import Finding, Reason, Role
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.nlp import Analyzer, build_analyzer
@@ -71,6 +72,12 @@ class PersonalDataConfig(RuleConfig):
     score_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     thresholds: dict[str, float] = Field(default_factory=dict)  # per entity type
     allowlist: AllowlistConfig = Field(default_factory=AllowlistConfig)
+    # Public facilities: contact data after their name is theirs (literal words).
+    facility_words: list[str] = Field(default_factory=lambda: default_phrases("facility_words.txt"))
+    # Well-known historical persons: their names are not personal data (literal names).
+    historical_persons: list[str] = Field(
+        default_factory=lambda: default_phrases("historical_persons.txt")
+    )
 
 
 class PersonalDataRule:
@@ -82,7 +89,11 @@ class PersonalDataRule:
         assert isinstance(config, PersonalDataConfig)
         self.config = config
         self.resources = resources
-        self.roles = RoleResolver(config.allowlist.for_department)
+        self.roles = RoleResolver(
+            config.allowlist.for_department,
+            facility_words=config.facility_words,
+            historical_persons=config.historical_persons,
+        )
         self.entities = sorted(
             set(config.block_entities)
             | set(config.always_allowed)
@@ -115,7 +126,7 @@ class PersonalDataRule:
             for r in results
             if r.score >= self.config.thresholds.get(r.entity_type, self.config.score_threshold)
         ]
-        results = _best_of_overlapping(results)
+        results = _drop_contained_numbers(_best_of_overlapping(results))
         # A name inside an address or a number is part of it (三軒茶屋 in an address).
         others = [r for r in results if r.entity_type != "PERSON"]
         persons = [
@@ -181,6 +192,31 @@ def _best_of_overlapping(results: list[RecognizerResult]) -> list[RecognizerResu
         ):
             kept.append(result)
     return sorted(kept, key=lambda r: r.start)
+
+
+NUMBERS = {"PHONE_NUMBER", "JP_POSTAL_CODE", *IDENTIFIERS}
+
+
+def _drop_contained_numbers(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Drop a number found inside a longer number of another kind.
+
+    "555-0143" has a postal code's shape, but inside "+1 (503) 555-0143" it is
+    part of the phone number: the longer match explains the digits.
+    """
+    def inside(small: RecognizerResult, big: RecognizerResult) -> bool:
+        return (
+            big.entity_type != small.entity_type
+            and big.start <= small.start
+            and small.end <= big.end
+            and big.end - big.start > small.end - small.start
+        )
+
+    numbers = [r for r in results if r.entity_type in NUMBERS]
+    return [
+        r
+        for r in results
+        if r.entity_type not in NUMBERS or not any(inside(r, other) for other in numbers)
+    ]
 
 
 # Explanations: one template per entity type and role (what blocks), plus the allowed cases.

@@ -4,10 +4,14 @@ A sensitive term (認知症, 療育手帳, 生活保護, 服役, DV被害, 信�
 when the sentence says it of someone: a disclosure cue follows it in the same
 clause ("…をお持ちである", "…を受給されている", "…の診断を受けた") or, in
 English, precedes it ("is receiving welfare"); or a named subject stands before
-it together with a weaker predicate ("佐藤さんは認知症です"). A general-statement
+it together with a weaker predicate ("佐藤さんは認知症です", "ムスリムで、");
+or an owner stands right before it with の ("藤井様の精神障害者保健福祉手帳",
+"お子様の療育手帳", "your disability certificate"). A general-statement
 marker close after it ("障害のある方", "お持ちの方は", "に関するご相談") or, in
 English, before the cue ("if you", "those who") makes it guidance, not a
-disclosure. Every list is a dictionary in policies/dictionaries/.
+disclosure; for an owner, conditions and procedures ("お子様の障害者手帳を
+お持ちの場合", "ご本人の手帳の写し") do. Every list is a dictionary in
+policies/dictionaries/.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ SENTENCE_END = regex.compile(r"[。！？!?\n]|\.(?=\s)")
 CLAUSE_END = regex.compile(r"[、，,。！？!?\n]")
 GAP_WORDS = regex.compile(r"^\s*(?:[\w'’-]+\s+){0,2}$")
 GENERAL_TAIL = 4  # characters after a cue in which "の方", "世帯" … still make it general
+OWNER_LOOKBACK = 16  # characters before a term in which an owner ("藤井様の") may start
+# "…さんは…の方です": with a named subject, "方" followed by a copula is that person.
+PERSON_COPULA = regex.compile(r"方(?:で(?:[、，,]|す|あ|いらっしゃ)|なので|ですので)")
+# A grade or class right after a handbook ("（2級）", "２級", "A1") belongs to the disclosure.
+GRADE = regex.compile(
+    r"[ \u3000]*(?:[（(][^）)\n]{1,15}[）)]|[0-9０-９]{1,2}級|[ABＡＢ][12１２](?![0-9０-９]))"
+)
 
 
 def _default_categories() -> dict[str, list[str]]:
@@ -69,6 +80,11 @@ class SensitiveDataConfig(RuleConfig):
     general_before: list[str] = Field(
         default_factory=lambda: default_phrases("sensitive_general_before.txt")
     )
+    # An owner right before the term ("藤井様の", "お子様の", "your") and what makes it general.
+    owners: list[str] = Field(default_factory=lambda: default_phrases("sensitive_owners.txt"))
+    owner_general: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_owner_general.txt")
+    )
     window: int = Field(default=20, ge=1, le=200)  # max characters from term to cue
     score: float = Field(default=0.85, ge=0.0, le=1.0)
     timeout_seconds: float = Field(default=0.5, gt=0.0)
@@ -80,6 +96,8 @@ class SensitiveDataConfig(RuleConfig):
         "subjects",
         "general_after",
         "general_before",
+        "owners",
+        "owner_general",
     )
     @classmethod
     def _compiles(cls, lines: list[str], info: ValidationInfo) -> list[str]:
@@ -120,6 +138,10 @@ class SensitiveDataRule:
         self.general_before = PhraseSet(
             config.general_before, name="sensitive_data.general_before", timeout=t
         )
+        self.owners = PhraseSet(config.owners, name="sensitive_data.owners", timeout=t)
+        self.owner_general = PhraseSet(
+            config.owner_general, name="sensitive_data.owner_general", timeout=t
+        )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
         findings: list[Finding] = []
@@ -151,35 +173,84 @@ class SensitiveDataRule:
         """The disclosing span for this term, or None when the sentence names no one."""
         clause = CLAUSE_END.search(text, term.end(), sentence_end)
         scope_end = min(clause.start() if clause else sentence_end, term.end() + self.config.window)
+        subject = self.subjects.search(text, sentence_start, term.start())
         cue = self.after.search(text, term.start(), scope_end)
         if cue and cue.end() >= term.end():
-            if not self.general_after.search(
-                text, term.end(), min(cue.end() + GENERAL_TAIL, sentence_end)
-            ):
+            tail = min(cue.end() + GENERAL_TAIL, sentence_end)
+            if not self._general_after(text, term.end(), tail, cue, named=subject is not None):
                 return term.start(), cue.end()
             return None
         english = self._english_cue(text, sentence_start, term)
         if english is not None:
             return english, term.end()
+        owned = self._owner(text, sentence_start, scope_end, term)
+        if owned is not None:
+            return owned
         predicate = self.predicates.search(text, term.end(), scope_end)
-        if predicate and self.subjects.search(text, sentence_start, term.start()):
+        if predicate and subject:
             tail = min(predicate.end() + GENERAL_TAIL, sentence_end)
-            if not self.general_after.search(text, term.end(), tail):
+            if not self._general_after(text, term.end(), tail, predicate, named=True):
                 return term.start(), predicate.end()
         return None
+
+    def _general_after(
+        self, text: str, start: int, end: int, cue: regex.Match[str], *, named: bool
+    ) -> bool:
+        """Whether a general-statement marker follows the term (markers inside the cue don't count).
+
+        With a named subject, "…の方です" / "…の方で、" describes that person, not a group.
+        """
+        for marker in self.general_after.finditer(text, start, end):
+            if cue.start() <= marker.start() and marker.end() <= cue.end():
+                continue  # "…について警察に相談している": the cue itself, not a desk or service
+            if (
+                named
+                and "方" in marker.group()
+                and PERSON_COPULA.match(text, text.index("方", marker.start()))
+            ):
+                continue
+            return True
+        return False
+
+    def _owner(
+        self, text: str, sentence_start: int, scope_end: int, term: regex.Match[str]
+    ) -> tuple[int, int] | None:
+        """The term (with its grade) when an owner stands right before it: "藤井様の療育手帳（B2）"."""
+        lookback = max(sentence_start, term.start() - OWNER_LOOKBACK)
+        # Search up to the term's end so an owner pattern may look ahead at the term.
+        owner = next(
+            (
+                o
+                for o in self.owners.finditer(text, lookback, term.end())
+                if o.end() == term.start()
+            ),
+            None,
+        )
+        if owner is None:
+            return None
+        if self.owner_general.search(text, sentence_start, owner.start()):
+            return None  # "申請の際は、お子様の…": a condition or procedure
+        if self.owner_general.search(text, term.end(), scope_end):
+            return None  # "お子様の療育手帳をお持ちの場合", "ご本人の手帳の写し"
+        if self.general_before.search(text, sentence_start, owner.start()):
+            return None  # "If you need your disability certificate …"
+        grade = GRADE.match(text, term.end(), scope_end)
+        return term.start(), grade.end() if grade else term.end()
 
     def _english_cue(self, text: str, sentence_start: int, term: regex.Match[str]) -> int | None:
         """Start of an English cue ("has been diagnosed with") standing just before the term."""
         lookback = max(sentence_start, term.start() - 60)
+        # Search up to the term's end so a cue may look ahead at it ("were (?=hospitalised)").
         cues = [
             c
-            for c in self.before.finditer(text, lookback, term.start())
-            if GAP_WORDS.match(text[c.end() : term.start()])
+            for c in self.before.finditer(text, lookback, term.end())
+            if c.end() <= term.start() and GAP_WORDS.match(text[c.end() : term.start()])
         ]
         if not cues:
             return None
         cue = cues[-1]
-        if self.general_before.search(text, sentence_start, cue.start()):
+        # Up to the cue's end: "anyone diagnosed with", "do you have a" overlap the cue.
+        if self.general_before.search(text, sentence_start, cue.end()):
             return None
         return cue.start()
 

@@ -75,3 +75,23 @@ def test_addresses(text: str, expected: str) -> None:
 )
 def test_not_addresses(text: str) -> None:
     assert addresses(text) == []
+
+
+# British and Commonwealth street names (Grove, Mews, Gardens …) with a UK postcode.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Her new address: 27 Birch Grove, Leeds LS6 2AB, United Kingdom\n",
+            "27 Birch Grove, Leeds LS6 2AB, United Kingdom",
+        ),
+        ("Post it to 8 Kings Mews, Bristol BS1 4QT, UK.", "8 Kings Mews, Bristol BS1 4QT, UK"),
+        ("He lives at 112 Rose Gardens, Dunedin", "112 Rose Gardens, Dunedin"),
+    ],
+)
+def test_british_street_names(text: str, expected: str) -> None:
+    assert addresses(text) == [expected]
+
+
+def test_street_word_without_a_number_is_not_an_address() -> None:
+    assert addresses("We walk up the Hill by the Green every morning.") == []

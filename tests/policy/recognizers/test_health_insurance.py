@@ -40,3 +40,30 @@ def test_insurance_numbers_are_found(text: str, expected: list[str]) -> None:
 )
 def test_non_insurance_numbers_are_not_found(text: str) -> None:
     assert found(recognizer, text, threshold=0.0) == []
+
+
+def test_captions_first_then_both_numbers() -> None:
+    from mailgate.policy.recognizers.health_insurance import HealthInsuranceRecognizer
+
+    text = "国民健康保険被保険者証の記号・番号（31・207785）を確認しました。"
+    found = {
+        text[r.start : r.end]
+        for r in HealthInsuranceRecognizer().analyze(text, ["JP_HEALTH_INSURANCE"])
+    }
+    assert found == {"31", "207785"}
+
+
+def test_a_number_belongs_to_the_caption_on_its_own_line() -> None:
+    from mailgate.policy.recognizers.health_insurance import HealthInsuranceRecognizer
+    from mailgate.policy.recognizers.pension import PensionNumberRecognizer as PensionRecognizer
+
+    text = "被保険者番号：11223344\n基礎年金番号：５５０１－２２３３４４\n"
+    insurance = [
+        text[r.start : r.end]
+        for r in HealthInsuranceRecognizer().analyze(text, ["JP_HEALTH_INSURANCE"])
+    ]
+    pension = [
+        text[r.start : r.end] for r in PensionRecognizer().analyze(text, ["JP_PENSION_NUMBER"])
+    ]
+    assert insurance == ["11223344"]
+    assert pension == ["５５０１－２２３３４４"]

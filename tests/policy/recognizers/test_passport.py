@@ -40,3 +40,11 @@ def test_non_passports_are_not_found(text: str) -> None:
 
 def test_shape_alone_scores_below_threshold() -> None:
     assert scores(recognizer, "TS4081729") == [pytest.approx(0.45)]
+
+
+def test_english_caption_further_away_in_the_sentence() -> None:
+    from mailgate.policy.recognizers.passport import PassportRecognizer
+
+    text = "For our files, the passport you showed at the desk last Friday was No. XR4820193."
+    (result,) = PassportRecognizer().analyze(text, ["JP_PASSPORT"])
+    assert text[result.start : result.end] == "XR4820193" and result.score >= 0.9

@@ -79,3 +79,52 @@ def test_full_width_input_keeps_offsets(analyzer: Analyzer) -> None:
     text = "ＡＢＣ　班長の木下　健二様"
     results = analyzer.analyze(TextUnit("body", text), entities=["PERSON"])
     assert [text[r.start : r.end] for r in results if r.score >= THRESHOLD] == ["木下\u3000健二"]
+
+
+# Category: organisation and place names that GiNZA or the dictionary read as names.
+@pytest.mark.parametrize(
+    ("text", "not_expected"),
+    [
+        ("南区こども家庭支援課の田中です。", "南区こども"),
+        ("振込先はみなと信用金庫 本町支店 普通 1234567 です。", "本町支店 普通"),
+        ("振込先はさくら信用金庫 駅前支店 当座 7654321 です。", "駅前支店 当座"),
+        ("見学先：中野清掃工場、東部リサイクルセンター", "中野清掃"),
+        ("共催：西川地区社会福祉協議会", "西川"),
+        ("協賛：大川電機株式会社", "大川電機"),
+        ("会場は福岡市赤坂の公民館です。", "赤坂"),
+    ],
+)
+def test_organisation_and_place_names_are_not_persons(
+    analyzer: Analyzer, text: str, not_expected: str
+) -> None:
+    found = names(analyzer, text)
+    assert not any(not_expected in name or name in not_expected for name in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("山田課長に伝えました。中村 太郎さんも参加します。", "中村 太郎"),
+        ("市川一郎様からお電話がありました。", "市川一郎"),
+        ("町田 花子さんが来庁されました。", "町田 花子"),
+        ("ポルトガル語：Maria Santosさん（080-0000-1111）", "Maria Santos"),
+        ("通訳はAnna Kowalski様にお願いしました。", "Anna Kowalski"),
+    ],
+)
+def test_names_near_place_or_organisation_words_are_kept(
+    analyzer: Analyzer, text: str, expected: str
+) -> None:
+    assert expected in names(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("西田誠教育長があいさつします。", "西田誠"),
+        ("石橋 真弓副市長が出席します。", "石橋 真弓"),
+    ],
+)
+def test_title_after_the_name_is_not_part_of_it(
+    analyzer: Analyzer, text: str, expected: str
+) -> None:
+    assert expected in names(analyzer, text)

@@ -41,6 +41,40 @@ DISCLOSURES = [
     ("Mr. Jones is receiving welfare at the moment.", "receiving welfare", "welfare"),
     ("Your neighbour has a criminal record.", "criminal record", "criminal"),
     ("She holds a disability certificate for her hearing.", "disability certificate", "disability"),
+    # An owner with の names the person's certificate or status, with no verb needed.
+    ("中村様の療育手帳（A2）は、来月で判定期限を迎えます。", "療育手帳（A2）", "disability"),
+    ("お子様の療育手帳の更新時期が近づいております。", "療育手帳", "disability"),
+    (
+        "ご本人の身体障害者手帳の等級変更について、結果をお伝えします。",
+        "身体障害者手帳",
+        "disability",
+    ),
+    ("高田さんの愛の手帳の件で、担当者から改めてご連絡します。", "愛の手帳", "disability"),
+    ("Your disability certificate expires on 30 April.", "disability certificate", "disability"),
+    # Creed as a person's identity or practice
+    ("田島さんはイスラム教徒で、豚肉を召し上がりません。", "イスラム教徒で", "creed"),
+    ("リー・ミンさんはクリスチャンなので、日曜の午前は欠席です。", "クリスチャンなので", "creed"),
+    ("奥様はエホバの証人の信者で、輸血を望まれていません。", "信者で", "creed"),
+    ("ハッサンさんは毎日の礼拝を欠かさず、昼に場所が要るそうです。", "礼拝を欠かさず", "creed"),
+    ("お嬢様はハラール食を希望されています。", "ハラール", "creed"),
+    ("Mr. Khan practises Islam and prays five times a day.", "practises Islam", "creed"),
+    # Stalking, DV and crime-victim wording
+    ("山内様はストーカー被害について警察に相談しています。", "警察に相談しています", "victim"),
+    ("会員の杉本さんが、元夫からの暴力を逃れて避難しています。", "暴力を逃れて避難", "victim"),
+    ("石原様には保護命令が出されています。", "保護命令が出されています", "victim"),
+    ("谷口さんは元交際相手からのつきまといで被害届を出しています。", "被害届を出して", "victim"),
+    ("佐藤さんは配偶者からの暴力を逃れて転入された方です。", "暴力を逃れて転入", "victim"),
+    # Welfare decisions about the recipient
+    ("審査の結果、生活保護の開始を決定いたしました。", "生活保護の開始", "welfare"),
+    ("3月31日をもって保護の廃止を決定しましたので通知します。", "保護の廃止", "welfare"),
+    ("来月から保護費を減額することとなりました。", "保護費を減額", "welfare"),
+    # English health, welfare, criminal and victim wording
+    ("We were told that you were hospitalized after a fall.", "hospitalized", "health"),
+    ("Mr. Tanaka has cancer and cannot attend the meeting.", "has cancer", "health"),
+    ("We heard that he is in hospital after a stroke.", "in hospital", "health"),
+    ("Ms. Ito receives disability benefits from the city.", "disability benefits", "welfare"),
+    ("Mr. Kim was convicted of fraud in 2019.", "convicted", "criminal"),
+    ("She is a victim of domestic violence.", "victim of domestic violence", "victim"),
 ]
 
 GENERAL_STATEMENTS = [
@@ -60,6 +94,33 @@ GENERAL_STATEMENTS = [
     "If you are receiving welfare, you may apply for the reduced fee.",
     "People with a disability certificate can enter free of charge.",
     "The consultation desk for welfare is on the second floor.",
+    # Conditions, procedures, facilities and roles: no one's status is disclosed.
+    "精神障害者保健福祉手帳をお持ちの方は、観覧料が半額になります。",
+    "身体障害者手帳の交付申請には、指定医の診断書が必要です。",
+    "お子様の療育手帳をお持ちの場合は、受付でご提示ください。",
+    "申請の際は、ご本人の障害者手帳の写しを添付してください。",
+    "ご本人の障害等級によって、利用できるサービスが異なります。",
+    "利用者様の障害の程度に応じて支援計画を作成します。",
+    "お子様の病気やけがの際は、こちらにご連絡ください。",
+    "皆様の信仰や文化に配慮した献立を用意しています。",
+    "館内に礼拝室がございますので、ご自由にご利用ください。",
+    "給食ではハラール対応のメニューも選べます。",
+    "宗教上の理由で食べられないものがある方は、事前にお知らせください。",
+    "つきまといやストーカー被害でお困りの方は、警察の相談窓口へご連絡ください。",
+    "配偶者からの暴力に関するご相談は、支援センターで受け付けています。",
+    "保護命令の申立て手続きについて、説明会を開催します。",
+    "生活保護の開始が決定した場合は、決定通知書を郵送します。",
+    "生活保護の支給日は毎月5日です。",
+    "保護費は原則として毎月1日に支給されます。",
+    "鈴木さんは生活保護の担当で、来週から窓口におります。",
+    "小林さんはキリスト教会の牧師さんで、講演をお願いしています。",
+    "生活福祉課　保護係の山本です。",
+    "Anyone diagnosed with diabetes can join the free class.",
+    "Do you have a disability certificate? Please let us know.",
+    "Please bring your disability certificate if you have one.",
+    "Residents who receive disability benefits may apply for a fee reduction.",
+    "The prayer room is on the third floor and halal meals are served.",
+    "Mr. Smith has the treatment room key.",
 ]
 
 
@@ -137,3 +198,15 @@ def test_phrase_across_a_hard_wrapped_line(rule: SensitiveDataRule) -> None:
     )
     [finding] = findings_for(rule, wrapped)
     assert finding.text == "認知症の診\n断を受けた"
+
+
+def test_owner_span_keeps_the_grade(rule: SensitiveDataRule) -> None:
+    [finding] = findings_for(rule, "藤原様の精神障害者保健福祉手帳（3級）は、更新が必要です。")
+    assert finding.text == "精神障害者保健福祉手帳（3級）"
+
+
+def test_consultation_inside_the_cue_is_not_a_general_marker(rule: SensitiveDataRule) -> None:
+    # 「相談」 alone is a general marker ("…に関するご相談"), but here it is the disclosing verb.
+    [finding] = findings_for(rule, "岡本さんはつきまとい被害について警察に相談しています。")
+    assert finding.text == "つきまとい被害について警察に相談しています"
+    assert findings_for(rule, "つきまとい被害について警察に相談している方は、窓口へどうぞ。") == []

@@ -297,7 +297,7 @@ def audit_verify(ctx: Context) -> None:
     "--role",
     "roles",
     multiple=True,
-    type=click.Choice(["smtp", "web", "worker", "all"]),
+    type=click.Choice(["smtp", "web", "worker", "imap", "all"]),
     default=["all"],
 )
 @pass_context
@@ -306,6 +306,8 @@ def serve(ctx: Context, roles: tuple[str, ...]) -> None:
     from mailgate.serve import ROLES, Service
 
     settings = ctx.settings
+    if "imap" in roles and not settings.imap.accounts:
+        raise click.ClickException("--role imap: no [[imap.accounts]] are configured")
     if current_revision(ctx.engine) is None:
         raise click.ClickException(
             "the database has no schema yet: run `mailgate db upgrade` first"
@@ -322,6 +324,28 @@ def demo(ctx: Context, no_serve: bool) -> None:
     from mailgate.demo import run_demo
 
     run_loop(run_demo(ctx.settings, ctx.engine, serve=not no_serve))
+
+
+@cli.group("imap")
+def imap_group() -> None:
+    """Upstream IMAP mailboxes (docs/imap.md)."""
+
+
+@imap_group.command("test")
+@click.argument("account")
+@pass_context
+def imap_test(ctx: Context, account: str) -> None:
+    """Connect, authenticate, list the folders and count the configured folder's messages."""
+    from mailgate.inbound.imap_check import check_account
+
+    settings = ctx.settings
+    chosen = next((a for a in settings.imap.accounts if a.name == account), None)
+    if chosen is None:
+        known = ", ".join(a.name for a in settings.imap.accounts) or "none configured"
+        raise click.ClickException(f"no imap account {account!r} (known: {known})")
+    ok = asyncio.run(check_account(chosen, click.echo))
+    if not ok:
+        sys.exit(1)
 
 
 def _add_policy_commands() -> None:

@@ -104,6 +104,76 @@ class DepartmentSettings(_Section):
         return [a.lower() for a in value]
 
 
+class ImapAccountSettings(_Section):
+    """One upstream mailbox whose folder is pulled into one department (docs/imap.md)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+    # Exactly one of: the department slug, or one of its addresses (the reception's recipient).
+    department: str = ""
+    address: str = ""
+    host: str
+    # None: 993 for implicit TLS, 143 otherwise.
+    port: int | None = Field(default=None, ge=1, le=65535)
+    tls: Literal["implicit", "starttls", "none"] = "implicit"
+    verify_certificate: bool = True
+    ca_file: str = ""
+    user: str
+    # One source for the password; it is read when connecting and never logged.
+    password: str = Field(default="", repr=False)
+    password_file: str = ""
+    password_env: str = ""
+    folder: str = "INBOX"
+    after_ingest: Literal["keep", "seen", "move"] = "keep"
+    move_to: str = ""
+    batch_size: int = Field(default=50, ge=1, le=10_000)
+    poll_seconds: float = Field(default=60.0, gt=0)
+    idle: bool = True
+    timeout: float = Field(default=30.0, gt=0)
+    reconnect_min_seconds: float = Field(default=1.0, gt=0)
+    reconnect_max_seconds: float = Field(default=300.0, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ImapAccountSettings:
+        if bool(self.department) == bool(self.address):
+            raise ValueError("set exactly one of department (a slug) or address")
+        if sum(1 for s in (self.password, self.password_file, self.password_env) if s) > 1:
+            raise ValueError("set only one of password, password_file, password_env")
+        if self.after_ingest == "move" and not self.move_to:
+            raise ValueError('after_ingest = "move" needs move_to (the folder to move to)')
+        return self
+
+    @field_validator("address")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.strip().lower()
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.tls == "implicit" else 143)
+
+    def resolved_password(self) -> str:
+        if self.password_file:
+            try:
+                return Path(self.password_file).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(f"imap account {self.name}: password_file: {exc}") from exc
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if value is None:
+                raise ConfigError(
+                    f"imap account {self.name}: environment variable {self.password_env} is not set"
+                )
+            return value
+        return self.password
+
+
+class ImapSettings(_Section):
+    accounts: list[ImapAccountSettings] = []
+    # APPEND every sent message to the upstream folder of its department's account.
+    sent_copy: bool = False
+    sent_folder: str = "Sent"
+
+
 class Settings(_Section):
     data_dir: str = "var"
     mail_domain: str = "mailgate.local"
@@ -113,6 +183,7 @@ class Settings(_Section):
     web: WebSettings = Field(default_factory=WebSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     departments: list[DepartmentSettings] = []
+    imap: ImapSettings = Field(default_factory=ImapSettings)
 
     @property
     def data_path(self) -> Path:
@@ -139,15 +210,25 @@ def _env_names(model: type[BaseModel], path: tuple[str, ...] = ()) -> dict[str, 
         here = (*path, field_name)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             names.update(_env_names(annotation, here))
-        elif field_name != "departments":  # a list of tables: file or CLI only
+        elif field_name not in ("departments", "accounts"):  # lists of tables: file or CLI only
             names[ENV_PREFIX + "_".join(here).upper()] = here
     return names
 
 
+def _password_envs(data: dict[str, Any]) -> set[str]:
+    """Variables named by imap accounts' password_env: secrets, not settings."""
+    imap = data.get("imap")
+    accounts = imap.get("accounts") if isinstance(imap, dict) else None
+    if not isinstance(accounts, list):
+        return set()
+    return {a["password_env"] for a in accounts if isinstance(a, dict) and a.get("password_env")}
+
+
 def _apply_env(data: dict[str, Any], environ: dict[str, str]) -> dict[str, Any]:
     known = _env_names(Settings)
+    secrets = _password_envs(data)
     for env, value in environ.items():
-        if not env.startswith(ENV_PREFIX) or env in ENV_RESERVED:
+        if not env.startswith(ENV_PREFIX) or env in ENV_RESERVED or env in secrets:
             continue
         if env.startswith(ENV_RESERVED_PREFIXES):
             continue
@@ -199,6 +280,7 @@ def load_settings(
     except ValidationError as exc:
         raise ConfigError(_format_errors(source, exc)) from exc
     _check_departments(settings, source)
+    _check_imap(settings, source)
     if settings.environment == "production":
         _refuse_insecure_defaults(settings, source)
     return settings
@@ -218,6 +300,14 @@ def _refuse_insecure_defaults(settings: Settings, source: str) -> None:
         problems.append(
             "delivery.relay.password is inline; use password_file or MAILGATE_DELIVERY_RELAY_PASSWORD_FILE"
         )
+    for account in settings.imap.accounts:
+        where = f"imap account {account.name}"
+        if account.tls == "none" and account.host not in ("127.0.0.1", "::1", "localhost"):
+            problems.append(f"{where} sends its password without TLS; set tls")
+        if not account.verify_certificate:
+            problems.append(f"{where} does not verify the certificate; use ca_file instead")
+        if account.password:
+            problems.append(f"{where}: password is inline; use password_file or password_env")
     if problems:
         raise ConfigError(
             f"{source}: refusing insecure settings in production:\n  " + "\n  ".join(problems)
@@ -237,6 +327,13 @@ def _check_departments(settings: Settings, source: str) -> None:
                     f"{source}: departments: address {address!r} belongs to two departments"
                 )
             seen_addresses.add(address)
+
+
+def _check_imap(settings: Settings, source: str) -> None:
+    names = [a.name for a in settings.imap.accounts]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(f"{source}: imap.accounts: name {name!r} appears twice")
 
 
 EXAMPLE = """\
@@ -289,4 +386,12 @@ password_file = ""
 # slug = "kosodate"
 # name = "子育て支援課"
 # addresses = ["kosodate@mail.example-city.lg.jp"]
+
+# Pull mail from an existing mailbox as well (docs/imap.md lists every option).
+# [[imap.accounts]]
+# name = "kosodate-inbox"
+# department = "kosodate"
+# host = "imap.example-city.lg.jp"
+# user = "kosodate@example-city.lg.jp"
+# password_file = "/run/secrets/imap-kosodate"
 """

@@ -1,12 +1,15 @@
 """Run the SMTP listener, web app and worker in one process, or any one of them.
 
-Roles: smtp accepts mail durably; worker files accepted mail and delivers
-approved mail; web serves the inbox.
+Roles: smtp accepts mail durably; imap pulls mail from upstream mailboxes
+into the same accept path; worker files accepted mail and delivers approved
+mail; web serves the inbox. The imap role only runs when imap.accounts are
+configured (in the all-roles default it is skipped otherwise).
 
 Production runs each role as its own process (scaled out against one
 PostgreSQL); the embedded default runs them all together. SIGTERM shuts down
 gracefully: stop listening, let SMTP transactions that are committing finish,
-stop the worker after its in-flight sends and release its claims.
+let each IMAP account finish its batch (accept, flag, checkpoint), stop the
+worker after its in-flight sends and release its claims.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import logging
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import uvicorn
 from sqlalchemy import Engine
@@ -28,8 +32,11 @@ from mailgate.inbound.accept import Acceptor
 from mailgate.inbound.filer import Filer
 from mailgate.inbound.smtpd import AddressBook, InboundHandler, TrackedSMTP
 
+if TYPE_CHECKING:
+    from mailgate.inbound.imap import ImapPoller
+
 log = logging.getLogger(__name__)
-ROLES = ("smtp", "web", "worker")
+ROLES = ("smtp", "web", "worker", "imap")
 SMTP_DRAIN_SECONDS = 30.0
 
 
@@ -52,6 +59,7 @@ class Service:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Off in tests, which run the service inside pytest's own process.
     handle_signals: bool = True
+    imap: ImapPoller | None = None
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -65,9 +73,17 @@ class Service:
             )
         tasks: list[asyncio.Task[None]] = []
         acceptor = None
+        imap = "imap" in self.roles and bool(self.settings.imap.accounts)
+        if "smtp" in self.roles or imap:
+            # One acceptor (one writer thread, shared group commits) for every source.
+            acceptor = Acceptor(self.engine, batch_limit=self.settings.smtp.commit_batch)
+            await acceptor.start()
         if "smtp" in self.roles:
-            task, acceptor = await self._start_smtp()
-            tasks.append(task)
+            assert acceptor is not None
+            tasks.append(await self._start_smtp(acceptor))
+        if imap:
+            assert acceptor is not None
+            tasks.append(self._start_imap(acceptor))
         if "worker" in self.roles:
             tasks.append(await self._start_worker(acceptor))
         if "web" in self.roles:
@@ -77,12 +93,12 @@ class Service:
         log.info("shutting down")
         for task in tasks:
             await task  # each role finishes its own graceful shutdown; SMTP drains first
+        if acceptor is not None:
+            await acceptor.close()  # after every source: commits whatever they handed over
         log.info("stopped")
 
-    async def _start_smtp(self) -> tuple[asyncio.Task[None], Acceptor]:
+    async def _start_smtp(self, acceptor: Acceptor) -> asyncio.Task[None]:
         smtp = self.settings.smtp
-        acceptor = Acceptor(self.engine, batch_limit=smtp.commit_batch)
-        await acceptor.start()
         handler = InboundHandler(acceptor, AddressBook(self.engine))
         sessions: set[TrackedSMTP] = set()
         loop = asyncio.get_running_loop()
@@ -113,9 +129,15 @@ class Service:
             for session in list(sessions):
                 if session.transport is not None:
                     session.transport.close()  # clients without a 250 will retry
-            await acceptor.close()
 
-        return asyncio.create_task(lifecycle(), name="mailgate-smtp"), acceptor
+        return asyncio.create_task(lifecycle(), name="mailgate-smtp")
+
+    def _start_imap(self, acceptor: Acceptor) -> asyncio.Task[None]:
+        from mailgate.inbound.imap import ImapPoller
+
+        self.imap = ImapPoller(self.settings, self.engine, acceptor)
+        log.info("IMAP polling %d accounts", len(self.imap.accounts))
+        return asyncio.create_task(self.imap.run(self.stop), name="mailgate-imap")
 
     async def _start_worker(self, acceptor: Acceptor | None) -> asyncio.Task[None]:
         """Background work: filing accepted mail and delivering approved mail."""
@@ -125,12 +147,22 @@ class Service:
         filer = Filer(self.engine, busy=acceptor.busy if acceptor else None)
         if acceptor is not None:
             acceptor.on_commit(filer.notify)  # same process: file without waiting for a sweep
+        copier = None
+        if self.settings.imap.sent_copy and self.settings.imap.accounts:
+            from mailgate.inbound.imap_sent import SentCopier
+
+            copier = SentCopier(self.settings, self.engine)
         delivery = DeliveryWorker(
-            self.engine, self.settings, relay_from_settings(self.settings), None
+            self.engine,
+            self.settings,
+            relay_from_settings(self.settings),
+            None,
+            on_sent=copier.notify if copier else None,
         )
 
         async def lifecycle() -> None:
-            await asyncio.gather(filer.run(self.stop), delivery.run(self.stop))
+            jobs = [filer.run(self.stop), delivery.run(self.stop)]
+            await asyncio.gather(*jobs, *([copier.run(self.stop)] if copier else []))
 
         return asyncio.create_task(lifecycle(), name="mailgate-worker")
 

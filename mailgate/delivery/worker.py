@@ -18,6 +18,7 @@ import os
 import random
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,6 +78,7 @@ class DeliveryWorker:
         *,
         batch_size: int | None = None,
         rng: random.Random | None = None,
+        on_sent: Callable[[int, bytes], None] | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -85,6 +87,8 @@ class DeliveryWorker:
         # A few batches' worth of concurrency: enough to keep sends overlapping.
         self.batch_size = batch_size or settings.delivery.concurrency * 4
         self.rng = rng or random.Random()
+        # Told (message pk, exact bytes) after a send is recorded, e.g. to copy it to IMAP Sent.
+        self.on_sent = on_sent
         self._stop: asyncio.Event | None = None
 
     # -- loop ---------------------------------------------------------------------------------
@@ -150,7 +154,9 @@ class DeliveryWorker:
             temporary = TemporaryDeliveryError(f"unexpected error: {type(exc).__name__}")
             await asyncio.to_thread(self._record_temporary, outgoing, temporary)
         else:
-            await asyncio.to_thread(self._record, queue.mark_sent, outgoing, reply, 250)
+            recorded = await asyncio.to_thread(self._record, queue.mark_sent, outgoing, reply, 250)
+            if recorded and self.on_sent is not None:
+                self.on_sent(outgoing.message_pk, outgoing.raw)
 
     def _claim(self) -> list[int]:
         with session_scope(self.engine) as session:
@@ -256,7 +262,7 @@ class DeliveryWorker:
 
     def _record(
         self, mark: queue.Marker, outgoing: Outgoing, response: str, code: int | None
-    ) -> None:
+    ) -> bool:
         with session_scope(self.engine) as session:
             applied = mark(
                 session,
@@ -272,6 +278,7 @@ class DeliveryWorker:
             )
         else:
             log.info("delivery %s: %s (%s)", outgoing.delivery_id, mark.__name__, code)
+        return bool(applied)
 
     def _record_temporary(self, outgoing: Outgoing, exc: TemporaryDeliveryError) -> None:
         settings = self.settings.delivery

@@ -4,6 +4,7 @@ from mailgate.models.audit import AuditEvent
 from mailgate.models.base import utcnow
 from mailgate.models.delivery import Delivery, DeliveryAttempt, DeliveryState
 from mailgate.models.department import Department, DepartmentAddress
+from mailgate.models.imap import ImapState
 from mailgate.models.mail import (
     Attachment,
     Blob,
@@ -29,6 +30,7 @@ __all__ = [
     "Department",
     "DepartmentAddress",
     "Direction",
+    "ImapState",
     "Membership",
     "Message",
     "MessageState",

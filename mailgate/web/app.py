@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -10,6 +11,7 @@ from sqlalchemy import Engine, text
 
 from mailgate import __version__
 from mailgate.config import Settings
+from mailgate.inbound.imap_state import health as imap_health
 
 
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
@@ -19,7 +21,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> JSONResponse:
-        """Liveness and database reachability, for load balancers and `make demo`."""
+        """Liveness and database reachability, for load balancers and `make demo`; IMAP accounts."""
 
         def ping() -> None:
             with engine.connect() as connection:
@@ -31,6 +33,12 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             return JSONResponse(
                 {"status": "error", "database": type(exc).__name__}, status_code=503
             )
-        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+        body: dict[str, Any] = {"status": "ok", "database": "ok", "version": __version__}
+        accounts = [a.name for a in settings.imap.accounts]
+        if accounts:
+            # Per account, as the imap role (maybe another process) last recorded it. An
+            # upstream mailbox problem does not make this instance unhealthy for a load balancer.
+            body["imap"] = await asyncio.to_thread(imap_health, engine, accounts)
+        return JSONResponse(body)
 
     return app

@@ -37,6 +37,25 @@ DUTY_BEFORE = re.compile(
     r"(区長|副区長|市長|副市長|町長|村長|知事|教育長|議長|所長|館長|センター長|部長|課長|係長|主査|主任|"
     r"担当者?|窓口担当|保健師|相談員|支援員|指導員)(?:の|は|：|:|[ \u3000])*$"
 )
+# More duty titles (school, fire, health, committee staff). A title followed by the name with
+# only a space, の or は ("選挙管理委員長 鶴田 正義", "5年2組担任の中島です") names an official
+# in their duties, unless an honorific follows the name (then it is someone addressed).
+TITLE_BEFORE = re.compile(
+    r"(委員長|副委員長|校長|副校長|教頭|主幹教諭|教諭|養護教諭|担任|副担任|学年主任|園長|副園長|"
+    r"主事|主任|主査|主幹|参事|次長|係長|課長補佐|課長代理|室長|局長|署長|所長|館長|センター長|"
+    r"事務局長|保健師|管理栄養士|栄養士|指導主事|社会教育主事|司書|学芸員|技師|消防司令長?|"
+    r"消防司令補|消防士長|消防副士長|消防士|救急隊長|隊長|分団長|相談員|支援員|指導員|調査員|"
+    r"専門員|ケースワーカー|担当者?)(?:の|は|：|:|[ \u3000])+$"
+)
+# An office unit directly before the name, separated by a space: "業務係　小野寺 勉".
+UNIT_SPACE_BEFORE = re.compile(
+    r"(課|係|室|グループ|担当|センター|校|園|館|所|局|事務局|委員会|Section|Division|Office)"
+    r"[ \u3000]+$"
+)
+# What may follow such a name: the end of the line, a particle of the sender's duty, a bracket.
+STAFF_NAME_AFTER = re.compile(
+    r"^[ \u3000]*(?:$|\n|より|から|が|です|でございます|と申します|[（(、,])"
+)
 # An official with the title after the name: "中西 健太郎市長", "石橋副市長", "山口校長".
 DUTY_AFTER = re.compile(
     r"^[ \u3000]*(副?(?:区長|市長|町長|村長|知事|議長)|教育長|教育委員長|館長|校長|副校長|教頭|"
@@ -51,6 +70,8 @@ HISTORICAL_CONTEXT = re.compile(
     r"(時代|ゆかり|没後|生誕|の墓|墓所|招いた|招かれ|開拓使|幕府|幕末|維新|藩|城|明治|大正|江戸|戦国|"
     r"鎌倉|室町|平安|奈良時代|安土|桃山|武将|大名|将軍|天皇|藩主|城主|古文書|史跡|史料|歴史|偉人|"
     r"先人|功績|生涯|銅像|記念館|博物館|資料館|学芸員|大河ドラマ|テーマ|講座|合戦|戦い|"
+    r"博物学者|学者|研究した|研究で知られ|文豪|俳人|歌人|詩人|作家|画家|思想家|発明家|探検家|"
+    r"植物学|民俗学|功労者|業績|代表作|"
     r"\bcentury\b|\bhistor)",
     re.IGNORECASE,
 )
@@ -86,7 +107,15 @@ CONTACT_LINE = re.compile(
 FACILITY_LOOKBACK_LINES = 3
 # A facility that is only the topic of a sentence ("児童館の件は045-…へ") does not own the number.
 FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連絡|相談|申し?込|ください|。)")
-MOBILE = re.compile(r"^0[789]0")
+MOBILE = re.compile(r"^(?:0|81)[789]0")
+# A number introduced as a phone: "お電話（0979-…）", "（電話 0979-…）", "電話：0979-…".
+PHONE_INTRO = re.compile(r"(電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[（(：:]?[ \u3000]*$")
+PHONE_CAPTION_LINE = re.compile(
+    r"^[ \u3000・]*(?:お?電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[：:]?[ \u3000]*$"
+)
+# Words that make a number someone's rather than the office's, on top of PERSON_MARKER.
+PRIVATE_PHONE = re.compile(r"(自宅|携帯|個人|ご家族|ご本人|連絡先は|の方)")
+OFFICE_CUE_LOOKBACK_LINES = 3
 
 
 @dataclass
@@ -159,6 +188,7 @@ class RoleResolver:
         *,
         facility_words: Iterable[str] | None = None,
         historical_persons: Iterable[str] | None = None,
+        office_contact_cues: Iterable[str] | None = None,
     ) -> None:
         # A fixed allowlist, or a function giving the one for a department slug.
         self.allowlist = allowlist or {}
@@ -166,6 +196,9 @@ class RoleResolver:
         words = sorted({w for w in (facility_words or []) if w}, key=len, reverse=True)
         self.facility = re.compile("|".join(map(re.escape, words))) if words else None
         self.historical = {_name_key(n) for n in historical_persons or [] if n.strip()}
+        # Wording that offers the office's own service by phone (office_contact_cues.txt).
+        cues = sorted({w for w in (office_contact_cues or []) if w}, key=len, reverse=True)
+        self.office_cues = re.compile("|".join(map(re.escape, cues))) if cues else None
 
     def facts(self, mail: OutgoingMail, body: TextUnit | None) -> MailFacts:
         lists = self.allowlist(mail.department) if callable(self.allowlist) else self.allowlist
@@ -214,6 +247,13 @@ class RoleResolver:
         ):
             # "可美公民館 〒432-… 浜松市…番地 電話 053-…", "会場：…\n〒…\n電話 …".
             return Role.ORGANIZATION
+        if (
+            entity_type == "PHONE_NUMBER"
+            and not mobile
+            and self._office_contact(text, start, end, persons or [])
+        ):
+            # "ご予約は、お電話（0979-…）で承ります", "相談窓口\n受付時間：…\n電話：0979-…".
+            return Role.ORGANIZATION
         owner = _owner(text, start, persons or [])
         if owner in (Role.THIRD_PARTY, Role.RECIPIENT):
             return owner  # "山本誠様のご住所は…", a row of a member list
@@ -246,6 +286,11 @@ class RoleResolver:
         if (UNIT_BEFORE.search(before) and SELF_AFTER.match(after)) or SELF_ENGLISH.search(before):
             return Role.STAFF
         if DUTY_BEFORE.search(before) or DUTY_AFTER.match(after):
+            return Role.STAFF
+        if not HONORIFIC_AFTER.match(after) and (
+            TITLE_BEFORE.search(before)
+            or (UNIT_SPACE_BEFORE.search(before) and STAFF_NAME_AFTER.match(after))
+        ):
             return Role.STAFF
         if HISTORICAL_AFTER.match(after):
             return Role.ORGANIZATION
@@ -300,6 +345,52 @@ class RoleResolver:
                 return not FACILITY_TOPIC.search(segment[facility:])
             if index and not CONTACT_LINE.search(segment):
                 return False
+        return False
+
+    def _office_contact(
+        self, text: str, start: int, end: int, persons: list[tuple[int, int, Role]]
+    ) -> bool:
+        """A landline the mail offers as the way to reach the office: introduced as a phone,
+        on a line (or under a caption) with wording that offers a service or asks the reader
+        to call, and with no person (様, さん, 自宅, 携帯, a name) on those lines."""
+        if self.office_cues is None:
+            return False
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        before = text[line_start:start]
+        if not PHONE_INTRO.search(before):
+            return False
+
+        def private(a: int, b: int) -> bool:
+            segment = text[a:b]
+            return bool(
+                PERSON_MARKER.search(segment)
+                or PRIVATE_PHONE.search(segment)
+                or RECIPIENT_CUE.search(segment)
+                or any(
+                    a <= p_start and p_end <= b and role in (Role.THIRD_PARTY, Role.RECIPIENT)
+                    for p_start, p_end, role in persons
+                )
+            )
+
+        if private(line_start, line_end):
+            return False
+        if self.office_cues.search(text, line_start, line_end):
+            return True
+        if not PHONE_CAPTION_LINE.match(before):
+            return False
+        # "電話：…" under a caption line of the same block ("受付時間：…", "【相談窓口】").
+        a = line_start
+        for _ in range(OFFICE_CUE_LOOKBACK_LINES):
+            if a == 0:
+                return False
+            b = a - 1
+            a = text.rfind("\n", 0, b) + 1
+            if not text[a:b].strip() or private(a, b):
+                return False
+            if self.office_cues.search(text, a, b):
+                return True
         return False
 
     @staticmethod

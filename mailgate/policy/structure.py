@@ -36,8 +36,30 @@ SIGNATURE_UNIT = re.compile(
     r"Division|Section|Office|Bureau|Department|Desk|City of|City Hall)"
 )
 SIGNATURE_CONTACT = re.compile(
-    r"(TEL|Tel|FAX|Fax|Phone|電話|☎|〒|E-?mail|メール|@[\w.-]+\.(?:jp|com|org|net)\b)"
+    r"(TEL|Tel|FAX|Fax|Phone|電話|☎|〒|E-?mail|メール|内線|https?://|@[\w.-]+\.(?:jp|com|org|net)\b)"
 )
+# An office word ending a token: "障がい福祉課", "第三小学校", "業務係", "Public Health Center".
+OFFICE_WORD = re.compile(
+    r"(?:課|係|室|局|所|校|園|館|センター|委員会|役場|事務所|本部|グループ|組合)(?=[ \t\u3000（(、,]|$)"
+    r"|\b(?:Section|Division|Office|Bureau|Department|Center|Centre|Hall|School|Library)\b",
+    re.MULTILINE,
+)
+# A person's name ending a line (after the office or a title), or a romanised name opening one.
+_NAME_END = (
+    r"(?<![\u3400-\u9fff々])[\u3400-\u9fff々]{1,4}[ \u3000][\u3400-\u9fff々ぁ-ゖ]{1,4}[ \t\u3000]*$"
+)
+NAME_IN_LINE = re.compile(
+    rf"(?:^|[ \t\u3000]){_NAME_END}|^[ \t\u3000]*[\u3400-\u9fff々]{{2,5}}[ \t\u3000]*$"
+    r"|^[ \t]*[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}[ \t]*(?:\(|,|$)",
+    re.MULTILINE,
+)
+# What a name never ends in: an office or a place ("東山市 環境部", "教育委員会").
+NOT_A_NAME_END = re.compile(
+    r"(課|係|部|室|局|所|校|園|館|会|市|町|村|区|県|都|府|組合|本部|支所)[ \t\u3000]*$"
+)
+# A block that addresses someone or asks the reader something is not the sender's block.
+ASKS_OR_ADDRESSES = re.compile(r"(様|さま|さん|殿|ください|下さい|でしょうか|[？?]|お願い)")
+SENTENCE_END = re.compile(r"[。．！!][ \t\u3000]*$")
 NOT_SIGNATURE = re.compile(r"(様|さん|です|ます|。)")
 # Closing lines after which only the sender's block follows.
 CLOSING = re.compile(
@@ -75,7 +97,9 @@ class Structure:
         )
 
     def in_signature(self, start: int, end: int) -> bool:
-        return self.signature is not None and self.signature[0] <= start
+        return (
+            self.signature is not None and self.signature[0] <= start and end <= self.signature[1]
+        )
 
     def in_quote(self, start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in self.quoted)
@@ -109,7 +133,8 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
         # rule line at the top of a long text (a newsletter's title frame) opens no signature.
         short = after.count("\n") < MAX_SIGNATURE_LINES or a > len(body) // 3
         if SEPARATOR.match(line) and a > first_content and after and short:
-            return a, len(body)
+            framed = _framed_before_quote(body, lines, a, b)
+            return framed if framed else (a, len(body))
     after_closing = _after_closing(body, lines)
     if after_closing is not None:
         return after_closing
@@ -127,7 +152,7 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
         and len(paragraph) <= MAX_SIGNATURE_LINES
         and _lower_part(body, lines, paragraph[0][0])
         and all(len(line.strip()) <= 60 for _a, _b, line in paragraph)
-        and SIGNATURE_UNIT.search(block)
+        and (SIGNATURE_UNIT.search(block) or OFFICE_WORD.search(block))
         and SIGNATURE_CONTACT.search(block)
         and not NOT_SIGNATURE.search(block)
     ):
@@ -146,6 +171,66 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
             and not NOT_SIGNATURE.search(block)
         ):
             return a, len(body)
+    return _office_and_name_block(body, lines, paragraph)
+
+
+def _office_and_name_block(
+    body: str, lines: list[tuple[int, int, str]], paragraph: list[tuple[int, int, str]]
+) -> tuple[int, int] | None:
+    """The closing short lines of the last paragraph when they name an office and a person.
+
+    Lines up to the last one ending a sentence ("お楽しみください。") are text; the rest must be
+    short, hold at most one polite sentence (a FAX note), name an office and end a line with a
+    name, and neither address anyone nor ask the reader anything.
+    """
+    tail = paragraph
+    for index, (_a, _b, line) in enumerate(paragraph):
+        if SENTENCE_END.search(line):
+            tail = paragraph[index + 1 :]
+    if not tail or len(tail) > MAX_SIGNATURE_LINES or not _lower_part(body, lines, tail[0][0]):
+        return None
+    texts = [line.strip(" \t\u3000") for _a, _b, line in tail]
+    block = "\n".join(texts)
+    if (
+        all(len(text) <= 80 for text in texts)
+        and sum(1 for text in texts if SENTENCE.search(text)) <= 1
+        and OFFICE_WORD.search(block)
+        and any(_names_someone(text) for text in texts)
+        and not ASKS_OR_ADDRESSES.search(block)
+    ):
+        return tail[0][0], len(body)
+    return None
+
+
+def _names_someone(line: str) -> bool:
+    match = NAME_IN_LINE.search(line)
+    return match is not None and not NOT_A_NAME_END.search(match.group())
+
+
+def _framed_before_quote(
+    body: str, lines: list[tuple[int, int, str]], a: int, b: int
+) -> tuple[int, int] | None:
+    """A framed block (―――\n課\n名前 TEL …\n―――) followed by the quoted original: the
+    signature is the frame only, so the resident's quoted lines below stay theirs."""
+    after = [line for _a, _b, line in lines if _a > b and line.strip()]
+    unquoted = [line for line in after if not QUOTE.match(line)]
+    if not after or len(unquoted) > 2 or len(unquoted) == len(after):
+        return None
+    inside: list[str] = []
+    for start, _end, line in reversed([entry for entry in lines if entry[1] < a]):
+        if SEPARATOR.match(line):
+            block = "\n".join(inside)
+            if (
+                inside
+                and (SIGNATURE_UNIT.search(block) or OFFICE_WORD.search(block))
+                and not ASKS_OR_ADDRESSES.search(block)
+                and sum(1 for text in inside if SENTENCE.search(text)) <= 1
+            ):
+                return start, b
+            return None
+        if not line.strip() or len(inside) >= MAX_SIGNATURE_LINES:
+            return None
+        inside.insert(0, line)
     return None
 
 
@@ -168,7 +253,8 @@ def _after_closing(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, i
             return None
         block = "\n".join(entry[2] for entry in rest)
         if (
-            SIGNATURE_UNIT.search(block)  # an office's block, not a resident's contact
+            # an office's block, not a resident's contact
+            (SIGNATURE_UNIT.search(block) or OFFICE_WORD.search(block))
             and not ADDRESSED.search(block)
             and sum(1 for entry in rest if SENTENCE.search(entry[2])) <= 1
             and all(len(entry[2].strip()) <= 80 for entry in rest)

@@ -29,6 +29,7 @@ def role_of(
         allowlist,
         facility_words=default_phrases("facility_words.txt"),
         historical_persons=default_phrases("historical_persons.txt"),
+        office_contact_cues=default_phrases("office_contact_cues.txt"),
     )
     facts = resolver.facts(mail or OutgoingMail(subject="", body=body), unit)
     start = -1
@@ -271,3 +272,65 @@ def test_name_alone_on_a_line_takes_the_role_of_the_staff_surname() -> None:
     roles = [Role.STAFF, Role.THIRD_PARTY, Role.THIRD_PARTY]
     settled = same_person_roles(text, [(a, b, r) for (a, b), r in zip(spans, roles, strict=True)])
     assert [role for _a, _b, role in settled] == [Role.STAFF, Role.STAFF, Role.THIRD_PARTY]
+
+
+# A title or an office unit before the name, separated only by spaces or の: an official.
+@pytest.mark.parametrize(
+    ("sentence", "value", "expected"),
+    [
+        ("冒頭で、選挙管理委員長 寺岡 正道からご挨拶します。", "寺岡 正道", Role.STAFF),
+        ("校長 三雲 由紀子より方針をご説明します。", "三雲 由紀子", Role.STAFF),
+        ("3年1組担任の井筒です。", "井筒", Role.STAFF),
+        ("保健師の椎名です。", "椎名", Role.STAFF),
+        ("指導主事　宇野 健から連絡します。", "宇野 健", Role.STAFF),
+        ("西浜市 商工観光課　河野 美月", "河野 美月", Role.STAFF),
+        # An honorific after the name: someone addressed, not the sender.
+        ("PTA委員長 寺岡 正道様にもお伝えください。", "寺岡 正道", Role.THIRD_PARTY),
+        ("北中学校 井筒 拓海さんが表彰されました。", "井筒 拓海", Role.THIRD_PARTY),
+    ],
+)
+def test_title_or_unit_before_a_name(sentence: str, value: str, expected: Role) -> None:
+    assert role_of(BODY.format(sentence), value, "PERSON") == expected
+
+
+# The office's own landline offered as the way to book or ask; a person's number stays theirs.
+@pytest.mark.parametrize(
+    ("sentence", "value", "expected"),
+    [
+        (
+            "ご予約の変更は、お電話（0120-00-5520）でお願いします。",
+            "0120-00-5520",
+            Role.ORGANIZATION,
+        ),
+        ("事前相談は、お電話（0120-00-6330）で承ります。", "0120-00-6330", Role.ORGANIZATION),
+        (
+            "予約の受付時間：平日 8:30～17:15（電話 0120-00-6312）",
+            "0120-00-6312",
+            Role.ORGANIZATION,
+        ),
+        ("受付時間：平日9時～17時\n電話：0120-00-1288", "0120-00-1288", Role.ORGANIZATION),
+        (
+            "ご相談は山口さん（0120-00-7777）にお電話でお願いします。",
+            "0120-00-7777",
+            Role.THIRD_PARTY,
+        ),
+        ("ご予約は、お電話（090-0000-8888）でお願いします。", "090-0000-8888", Role.THIRD_PARTY),
+        ("ご自宅の電話（0120-00-9999）にご連絡をお願いします。", "0120-00-9999", Role.RECIPIENT),
+        ("受付時間：平日9時～17時（北川様）\n電話：0120-00-1289", "0120-00-1289", Role.THIRD_PARTY),
+    ],
+)
+def test_office_phone_offered_in_the_body(sentence: str, value: str, expected: Role) -> None:
+    body = "田中 花子 様\n\n地域振興課の佐藤です。\n\n" + sentence + "\n" + SIGNATURE
+    assert role_of(body, value, "PHONE_NUMBER") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("講座では、博物学者 南方熊楠が研究した粘菌を紹介します。", "南方熊楠"),
+        ("郷土の文豪 島崎藤村の作品を読みます。", "島崎藤村"),
+        ("俳人 葛城 仙翁の句碑は、生誕の地に建っています。", "葛城 仙翁"),  # two history words
+    ],
+)
+def test_historical_person_cues(sentence: str, value: str) -> None:
+    assert role_of(BODY.format(sentence), value, "PERSON") == Role.ORGANIZATION

@@ -140,3 +140,69 @@ def test_signature_without_rule_line(body: str, first_line: str) -> None:
 )
 def test_closing_followed_by_someone_elses_contact_is_not_a_signature(body: str) -> None:
     assert analyse(body).signature is None
+
+
+# A final block of short lines naming an office and a person is the sender's, even without a
+# rule line, a closing line or a contact line.
+@pytest.mark.parametrize(
+    ("body", "first_line"),
+    [
+        (
+            "野中 様\n\n本文です。\n会場は本館です。\nご来場ください。\n\n"
+            "西浜市 高齢福祉課 村岡 里美\nTEL 0120-00-2222\nFAX 0120-00-2223（FAXもご利用いただけます）\n",
+            "西浜市 高齢福祉課 村岡 里美",
+        ),
+        (
+            "野中 様\n\n本文です。\n会場は本館です。\nご来場ください。\n\n"
+            "西浜市立北中学校\n副校長　岩永 誠\n〒999-0011 西浜市北町1-2-3\n",
+            "西浜市立北中学校",
+        ),
+        (
+            "野中 様\n\n本文です。\n会場は本館です。\nご来場ください。\n\n"
+            "西浜環境施設組合\n第二処理センター 管理係　大峰 敦\nhttps://www.example.lg.jp/\n",
+            "西浜環境施設組合",
+        ),
+        (
+            # The office line follows the last sentence directly.
+            "野中 様\n\n本文です。\n会場は本館です。\n秋の行楽をお楽しみください。\n"
+            "西浜市 産業部 商工観光課　河野 美月\n",
+            "西浜市 産業部 商工観光課",
+        ),
+        (
+            "Dear Mr. Lee,\n\nThe results are ready.\nPlease come to the counter.\n\nSincerely,\n"
+            "Aya Tsuda (Public Health Nurse)\nMinami Public Health Center\n",
+            "Aya Tsuda",
+        ),
+    ],
+)
+def test_office_and_name_block_is_a_signature(body: str, first_line: str) -> None:
+    structure = analyse(body)
+    assert structure.signature is not None
+    assert body[structure.signature[0] :].startswith(first_line)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Someone addressed, or the reader asked something: not the sender's block.
+        "野中 様\n\n本文です。\n会場は本館です。\n次の方にお渡しします。\n\n"
+        "北町 第二班\n班長 坂口 美和子さん\n",
+        "野中 様\n\n本文です。\n会場は本館です。\n次の方です。\n\n"
+        "西浜市立北中学校 岩永 誠\nご確認ください\n",
+        # No office named: a resident's name and phone.
+        "野中 様\n\n本文です。\n会場は本館です。\n次の方です。\n\n坂口 美和子\n090-0000-1111\n",
+    ],
+)
+def test_block_that_addresses_or_asks_is_not_a_signature(body: str) -> None:
+    assert analyse(body).signature is None
+
+
+def test_framed_signature_before_the_quoted_original() -> None:
+    body = (
+        "野中 様\n\n本文です。\n会場は本館です。\n\n―――\n西浜市 業務課\n大峰 敦　TEL 0120-00-3333\n"
+        "―――\n\n2025年1月2日 野中 <nonaka@example.jp>:\n> 〒999-0002 西浜市北町2-3-4 です。\n"
+    )
+    structure = analyse(body)
+    assert structure.in_signature(body.index("大峰"), body.index("大峰") + 5)
+    quoted = body.index("西浜市北町")
+    assert not structure.in_signature(quoted, quoted + 10)

@@ -66,6 +66,17 @@ ROMAJI = re.compile(
     r"\b\d+(?:-\d+){1,2}[ ]+[A-Z][a-z]+(?:-[a-z]+)?,[ ]*[A-Z][a-z]+-(?:ku|shi|cho|machi|mura|gun)\b"
     r"(?:,[ ]*[A-Z][a-z]+(?:-(?:to|fu|ken))?)?(?:[ ]+\d{3}-\d{4})?"
 )
+# An area, not a residence: a span that stops at 丁目 (no block or house number), or one
+# under an area caption (対象区域：, 地区：) or followed by の一部 / 全域.
+AREA_ONLY = re.compile(rf"{_NUM}丁目$")
+AREA_CAPTION = re.compile(
+    r"(対象区域|区域|対象地区|地区|対象地域|地域|エリア|範囲|一部|全域|付近|周辺)[ \u3000]*[:：は]?[ \u3000]*"
+    r"(?:[^\n:：。]{0,30}[・、,][ \u3000]*)?$"
+)
+AREA_AFTER = re.compile(
+    r"^[ \u3000]*(?:[・、][^\n。]{0,15})?(?:の一部|一部|全域|付近|周辺|一帯|地内)"
+)
+AREA_SCORE = 0.3
 NER_BLOCK = re.compile(r"\d+丁目|\d+番|\d+-\d+")
 POSTAL_PREFIX = re.compile(r"^(?:〒?[ \u3000]*\d{3}-\d{4}[ \u3000]*)")
 
@@ -107,7 +118,8 @@ class JapaneseAddressRecognizer(EntityRecognizer):
         if nlp_artifacts is not None:
             spans += self._from_ner(text, nlp_artifacts)
         return [
-            self._result(a, b, score, source) for a, b, score, source in _without_overlaps(spans)
+            self._result(a, b, _area_score(text, a, b, score), source)
+            for a, b, score, source in _without_overlaps(spans)
         ]
 
     def _from_ner(
@@ -135,6 +147,17 @@ class JapaneseAddressRecognizer(EntityRecognizer):
                 "source": source,
             },
         )
+
+
+def _area_score(text: str, start: int, end: int, score: float) -> float:
+    """An area named only to 丁目, or under an area caption, is not someone's address."""
+    value = text[start:end]
+    if not re.search(r"\d+(?:-\d+)|番|号", value) and AREA_ONLY.search(value):
+        return min(score, AREA_SCORE)
+    line_start = text.rfind("\n", 0, start) + 1
+    if AREA_CAPTION.search(text, line_start, start) or AREA_AFTER.match(text, end):
+        return min(score, AREA_SCORE)
+    return score
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

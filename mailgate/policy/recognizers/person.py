@@ -33,6 +33,7 @@ NOT_NAME = re.compile(
 ORG_AFTER = re.compile(
     r"[ \u3000]?(町会|自治会|商店街|地区|区民|会館|センター|駅|通り|小学校|中学校|公園|神社|寺|"
     r"美術館|記念館|文学館|資料館|博物館|賞|像|邸|旧居|旧宅|橋|病院|医院|商店|記念|"
+    r"集会所|集会場|公民館|団地|ハイツ|荘|コーポ|マンション|町内|自治区|地域|"
     r"(?:様|さま|さん|氏)?(?:展|祭|まつり|号|賞))"
 )
 # A candidate glued to an organisation word is part of that organisation's name, not a person
@@ -55,6 +56,13 @@ TITLE_SUFFIX = re.compile(
 TITLE_PREFIX = re.compile(
     r"(区長|副区長|教育長|会長|副会長|部長|課長|係長|担当|委員長|理事長|班長)[ \u3000]*"
 )
+# Housing and building words: a candidate holding one is a building's name (石部グリーンハイツ).
+HOUSING = re.compile(
+    r"(ハイツ|コーポ|マンション|レジデンス|ハイム|メゾン|ヴィラ|パレス|グリーン|ガーデン|"
+    r"団地|住宅|荘$|寮$)"
+)
+# Punctuation and spaces never open or close a name (～　上川, （山田).
+EDGE = " \u3000～〜~・･、。，．,.（）()「」『』【】［］[]:：;；!！?？-－―ー/／"
 KANJI_ONLY = re.compile(r"[\u3400-\u9fff々]+")
 KATAKANA = re.compile(r"[ァ-ヴ]")
 PLACE_END = re.compile(r"[町区市村都県]$")
@@ -82,6 +90,14 @@ def _trim_title(text: str, result: RecognizerResult) -> None:
         if len(rest) >= 2 and TITLE_SUFFIX.match(text, result.end - glued):
             result.end -= glued
             return
+
+
+def _trim_edges(text: str, result: RecognizerResult) -> None:
+    """Leave punctuation and spaces at either end outside the name ("～\u3000上川" -> "上川")."""
+    while result.start < result.end and text[result.start] in EDGE:
+        result.start += 1
+    while result.end > result.start and text[result.end - 1] in EDGE.replace("ー", ""):
+        result.end -= 1
 
 
 def _honorific_after(text: str, end: int) -> bool:
@@ -112,7 +128,8 @@ class JapaneseNameRecognizer(EntityRecognizer):
         found += self._ner_names(text, doc, nlp_artifacts)
         for result in found:
             _trim_title(text, result)
-        return [r for r in found if self._plausible(text, r)]
+            _trim_edges(text, result)
+        return [r for r in found if r.end > r.start and self._plausible(text, r)]
 
     def _dictionary_names(self, text: str, doc: Doc) -> list[RecognizerResult]:
         results, i = [], 0
@@ -194,8 +211,7 @@ class JapaneseNameRecognizer(EntityRecognizer):
             if PLACE_END.search(name) and not _honorific_after(text, end):
                 continue  # 三軒茶屋町 (…町会長): a place
             if name.isascii() and not (
-                ROMAN_NAME.fullmatch(name)
-                and not set(name.split()) & RomanisedNameRecognizer.NOT_NAME_WORDS
+                ROMAN_NAME.fullmatch(name) and all(_name_word(word) for word in name.split())
             ):
                 continue  # GiNZA on English text: "sent us", "Notification of Moving"
             # Confirmed by a full name in the dictionary or an honorific; a lone surname is
@@ -209,6 +225,7 @@ class JapaneseNameRecognizer(EntityRecognizer):
         if (
             re.search(r"\d", name)
             or NOT_NAME.search(name)
+            or HOUSING.search(name)
             or len(name.strip()) < 2
             and not _honorific_after(text, result.end)
         ):
@@ -252,8 +269,30 @@ _NOT_NAME_WORDS = (
     "Public Library Museum Park School University College Hospital Clinic Station Bank Hotel "
     "Church Temple Shrine House Building Tower Plaza Garden Gardens Association Committee "
     "Council Club Company Corporation Inc Ltd Group Service Services Program Programme Project "
-    "Festival Event Market Centre Health Welfare Tax Insurance Pension National Prefecture"
+    "Festival Event Market Centre Health Welfare Tax Insurance Pension National Prefecture "
+    # Administrative terms that come capitalised in titles of schemes, forms and offices.
+    "Payment Payments Withdrawal Lump Sum Allowance Benefit Benefits Refund Fee Fees Form Forms "
+    "Card Number Notice Guide Guidance Information Consultation Registration Residence Record "
+    "Records Certificate Certificates Application Applications Procedure Procedures Request "
+    "System Scheme Fund Subsidy Support Care Medical Examination Checkup Vaccination Prevention "
+    "Nurse Nursing Officer Manager Director Chief Head Staff Team Unit Branch Desk Bureau Agency "
+    "Ministry Government Municipal Prefectural Metropolitan Board Education Fire Water "
+    "Waterworks Environment Environmental Sanitation Disaster Emergency Police Court Immigration "
+    "Services Children Child Family Elderly Disability Employment Labor Labour Housing Waste "
+    "Recycling Collection Cleaning Clean Tourism Tourist Culture Cultural Sports Citizen Citizens "
+    "Civic Town Village County District Area Zone Region North South East West Central Chubu "
+    "Annual General Special Basic Monthly Total Amount Deadline Period Schedule Contact Address "
+    "Phone Mobile Online Portal Website Internet My"
 )
+
+
+def _name_word(word: str) -> bool:
+    """A romanised given or family name: letters (with ' or a hyphen before a capital, as in
+    Jean-Pierre), not an administrative word (Payment, Section) and not "Lump-sum"."""
+    return (
+        word not in RomanisedNameRecognizer.NOT_NAME_WORDS
+        and re.fullmatch(r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*", word) is not None
+    )
 
 
 class RomanisedNameRecognizer(EntityRecognizer):
@@ -314,12 +353,12 @@ class RomanisedNameRecognizer(EntityRecognizer):
             words = [(w.start(), w.end()) for w in re.finditer(r"\S+", match.group())]
             run: list[tuple[int, int]] = []
             for a, b in [*words, (-1, -1)]:
-                if a >= 0 and match.group()[a:b] not in self.NOT_NAME_WORDS and len(run) < 3:
+                if a >= 0 and _name_word(match.group()[a:b]) and len(run) < 3:
                     run.append((a, b))
                     continue
                 if len(run) >= 2:
                     spans.append((match.start() + run[0][0], match.start() + run[-1][1]))
-                run = [(a, b)] if a >= 0 and match.group()[a:b] not in self.NOT_NAME_WORDS else []
+                run = [(a, b)] if a >= 0 and _name_word(match.group()[a:b]) else []
         return spans
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:

@@ -78,6 +78,10 @@ class PersonalDataConfig(RuleConfig):
     historical_persons: list[str] = Field(
         default_factory=lambda: default_phrases("historical_persons.txt")
     )
+    # Wording that offers the office's own phone number (お電話で承ります, 受付, ご予約 …).
+    office_contact_cues: list[str] = Field(
+        default_factory=lambda: default_phrases("office_contact_cues.txt")
+    )
 
 
 class PersonalDataRule:
@@ -93,6 +97,7 @@ class PersonalDataRule:
             config.allowlist.for_department,
             facility_words=config.facility_words,
             historical_persons=config.historical_persons,
+            office_contact_cues=config.office_contact_cues,
         )
         self.entities = sorted(
             set(config.block_entities)
@@ -203,6 +208,7 @@ def _drop_contained_numbers(results: list[RecognizerResult]) -> list[RecognizerR
     "555-0143" has a postal code's shape, but inside "+1 (503) 555-0143" it is
     part of the phone number: the longer match explains the digits.
     """
+
     def inside(small: RecognizerResult, big: RecognizerResult) -> bool:
         return (
             big.entity_type != small.entity_type

@@ -10,7 +10,9 @@ or an owner stands right before it with の ("藤井様の精神障害者保健�
 marker close after it ("障害のある方", "お持ちの方は", "に関するご相談") or, in
 English, before the cue ("if you", "those who") makes it guidance, not a
 disclosure; for an owner, conditions and procedures ("お子様の障害者手帳を
-お持ちの場合", "ご本人の手帳の写し") do. Every list is a dictionary in
+お持ちの場合", "ご本人の手帳の写し") do. A welfare payment ("11月分の生活保護費は
+…ご指定の口座へ振り込みます") is the reader's own when the sentence addresses it to
+them; "保護費の支給日は毎月5日です" stays general. Every list is a dictionary in
 policies/dictionaries/.
 """
 
@@ -85,6 +87,13 @@ class SensitiveDataConfig(RuleConfig):
     owner_general: list[str] = Field(
         default_factory=lambda: default_phrases("sensitive_owner_general.txt")
     )
+    # Welfare payments and what addresses one to the reader ("ご指定の口座", "11月分").
+    addressed_terms: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_addressed_terms.txt")
+    )
+    addressed_markers: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_addressed_markers.txt")
+    )
     window: int = Field(default=20, ge=1, le=200)  # max characters from term to cue
     score: float = Field(default=0.85, ge=0.0, le=1.0)
     timeout_seconds: float = Field(default=0.5, gt=0.0)
@@ -98,6 +107,8 @@ class SensitiveDataConfig(RuleConfig):
         "general_before",
         "owners",
         "owner_general",
+        "addressed_terms",
+        "addressed_markers",
     )
     @classmethod
     def _compiles(cls, lines: list[str], info: ValidationInfo) -> list[str]:
@@ -142,6 +153,12 @@ class SensitiveDataRule:
         self.owner_general = PhraseSet(
             config.owner_general, name="sensitive_data.owner_general", timeout=t
         )
+        self.addressed_terms = PhraseSet(
+            config.addressed_terms, name="sensitive_data.addressed_terms", timeout=t
+        )
+        self.addressed_markers = PhraseSet(
+            config.addressed_markers, name="sensitive_data.addressed_markers", timeout=t
+        )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
         findings: list[Finding] = []
@@ -162,6 +179,10 @@ class SensitiveDataRule:
                 for category, terms in self.categories.items():
                     for term in terms.finditer(text, start, end):
                         span = self._disclosure(text, start, end, term)
+                        if span is None and not any(c == category for *_, c in spans):
+                            # A payment addressed to the reader reveals their welfare
+                            # status, unless the mail has already disclosed it.
+                            span = self._addressed(text, start, end, term)
                         if span:
                             spans.append((origin[span[0]], origin[span[1] - 1] + 1, category))
             start = end + 1
@@ -176,6 +197,9 @@ class SensitiveDataRule:
         subject = self.subjects.search(text, sentence_start, term.start())
         cue = self.after.search(text, term.start(), scope_end)
         if cue and cue.end() >= term.end():
+            english = text[term.start() : cue.end()].isascii()
+            if english and self.general_before.search(text, sentence_start, cue.end()):
+                return None  # "If your test results indicate …"
             tail = min(cue.end() + GENERAL_TAIL, sentence_end)
             if not self._general_after(text, term.end(), tail, cue, named=subject is not None):
                 return term.start(), cue.end()
@@ -187,6 +211,9 @@ class SensitiveDataRule:
         if owned is not None:
             return owned
         predicate = self.predicates.search(text, term.end(), scope_end)
+        # "Xさんに…がある": a subject marked with に only holds a "が…" predicate.
+        if predicate and subject and subject.group().endswith("に"):
+            predicate = predicate if predicate.group().startswith("が") else None
         if predicate and subject:
             tail = min(predicate.end() + GENERAL_TAIL, sentence_end)
             if not self._general_after(text, term.end(), tail, predicate, named=True):
@@ -236,6 +263,21 @@ class SensitiveDataRule:
             return None  # "If you need your disability certificate …"
         grade = GRADE.match(text, term.end(), scope_end)
         return term.start(), grade.end() if grade else term.end()
+
+    def _addressed(
+        self, text: str, sentence_start: int, sentence_end: int, term: regex.Match[str]
+    ) -> tuple[int, int] | None:
+        """A welfare payment addressed to the reader: "11月分の生活保護費は…ご指定の口座へ"."""
+        payment = self.addressed_terms.search(text, term.start(), sentence_end)
+        if payment is None or payment.start() != term.start():
+            return None
+        if not self.addressed_markers.search(text, sentence_start, sentence_end):
+            return None
+        if self.owner_general.search(text, sentence_start, sentence_end):
+            return None  # "保護費の振込先の口座を変更する場合は…": a procedure
+        if self.general_before.search(text, sentence_start, sentence_end):
+            return None
+        return term.start(), max(term.end(), payment.end())
 
     def _english_cue(self, text: str, sentence_start: int, term: regex.Match[str]) -> int | None:
         """Start of an English cue ("has been diagnosed with") standing just before the term."""

@@ -95,3 +95,31 @@ def test_british_street_names(text: str, expected: str) -> None:
 
 def test_street_word_without_a_number_is_not_an_address() -> None:
     assert addresses("We walk up the Hill by the Green every morning.") == []
+
+
+# An area given only to 丁目, or under an area caption, is not anyone's address.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "対象区域：西浜市本郷町一丁目・二丁目の一部",
+        "断水の区域は西浜市本郷町三丁目です。",
+        "工事エリア：西浜市北町2丁目",
+    ],
+)
+def test_areas_are_not_addresses(text: str) -> None:
+    assert addresses(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ご住所：西浜市本郷町一丁目5番3号", "西浜市本郷町一丁目5番3号"),
+        (
+            "転居先は西浜市北町2丁目3-4 グランハイツ201号室です。",
+            "西浜市北町2丁目3-4 グランハイツ201号室",
+        ),
+        ("西浜市北町2-3-4", "西浜市北町2-3-4"),
+    ],
+)
+def test_real_addresses_kept(text: str, expected: str) -> None:
+    assert addresses(text) == [expected]

@@ -128,3 +128,34 @@ def test_title_after_the_name_is_not_part_of_it(
     analyzer: Analyzer, text: str, expected: str
 ) -> None:
     assert expected in names(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "・北川地区：12月5日（金）19:00～\u3000北川集会所",
+        "会場は南台団地の集会所です。",
+        "消防用設備等設置届出書（北浜グリーンハイツ）を確認しました。",
+        "The Lump-sum Withdrawal Payment is applied for after you leave Japan.",
+        "Please bring it to the Public Health Section.",
+        "The Child Care Allowance is paid every four months.",
+    ],
+)
+def test_places_buildings_and_terms_are_not_names(analyzer: Analyzer, text: str) -> None:
+    assert names(analyzer, text) == []
+
+
+def test_punctuation_never_opens_a_name(analyzer: Analyzer) -> None:
+    found = names(analyzer, "受付は9:00～\u3000木下健二さんが担当します。")
+    assert found == ["木下健二"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Your neighbour Tom Baker asked us to write.", "Tom Baker"),
+        ("Please contact Anna Kowalski (Section chief's guest).", "Anna Kowalski"),
+    ],
+)
+def test_romanised_names_still_found(analyzer: Analyzer, text: str, expected: str) -> None:
+    assert expected in names(analyzer, text)

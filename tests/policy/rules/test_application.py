@@ -43,6 +43,16 @@ BLOCKED = [
     ("Your application for the festival grant has been rejected.", "rejected"),
     ("We have accepted your notification of change of address.", "accepted"),
     ("We regret to inform you that your proposal was not selected.", "not selected"),
+    # Acceptance and decisions worded differently
+    ("犬の登録を完了しました。", "登録を完了しました"),
+    ("転居届の受付を完了いたしました。", "受付を完了いたしました"),
+    ("お申し出の変更届、確かに承りました。", "承りました"),
+    ("内容を審査のうえ、広場の使用を許可することといたしました。", "許可することといたしました"),
+    ("ご要望の手当は、支給しないことに決定しました。", "支給しないことに決定しました"),
+    ("申請内容を確認し、補助金を交付することとしました。", "交付することとしました"),
+    ("下記のとおり承認いたします。", "下記のとおり承認"),
+    ("道路占用の許可証を交付します。", "許可証を交付します"),
+    ("Your registration has been processed.", "processed"),
 ]
 
 ALLOWED = [
@@ -62,6 +72,14 @@ ALLOWED = [
     "Please note that we cannot accept the notification by e-mail.",
     "Applications are not accepted by e-mail; please use the e-application service.",
     "Once your application has been approved, we will send a letter by post.",
+    "電子申請でのお手続きが完了しましたら、受付番号が表示されます。",
+    "打合せの日程を来週水曜日で確認しました。",
+    "ご相談の内容は、担当者が承りました。改めてご連絡します。",
+    "許可された方には、後日許可証を交付します。",
+    "申請書類が本日届きました。",
+    "審査のうえ、結果は書面でお知らせします。",
+    "次回の説明会の日程が決定しましたのでお知らせします。",
+    "お申込みは電子申請サービスで受け付けております。",
 ]
 
 

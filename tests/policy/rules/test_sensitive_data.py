@@ -75,6 +75,28 @@ DISCLOSURES = [
     ("Ms. Ito receives disability benefits from the city.", "disability benefits", "welfare"),
     ("Mr. Kim was convicted of fraud in 2019.", "convicted", "criminal"),
     ("She is a victim of domestic violence.", "victim of domestic violence", "victim"),
+    # English test results and diagnoses about the reader
+    ("Your blood test revealed signs of hepatitis.", "revealed signs of hepatitis", "health"),
+    ("His test results indicate that he has diabetes.", "diabetes", "health"),
+    ("We understand you have been diagnosed with asthma.", "diagnosed with asthma", "health"),
+    ("Your daughter tested positive for tuberculosis last week.", "tested positive", "health"),
+    # A named person's allergy or condition: "Xさんに…がある"
+    (
+        "同じクラスの森さんにそばアレルギーがあるため、献立を変えます。",
+        "そばアレルギーがある",
+        "health",
+    ),
+    ("石田さんは持病の喘息があり、発作が起きることがあります。", "喘息があり", "health"),
+    # A named holder of a certificate, with its grade
+    ("西村様がお持ちの療育手帳（B1）は、更新時期を迎えます。", "療育手帳（B1）", "disability"),
+    (
+        "ご本人が所持する精神障害者保健福祉手帳（2級）の期限が近づいています。",
+        "（2級）",
+        "disability",
+    ),
+    # A welfare payment addressed to the reader
+    ("12月分の生活保護費は、12月3日に振り込みます。", "生活保護費", "welfare"),
+    ("保護費は、ご指定の口座へ今月25日に振り込みます。", "保護費", "welfare"),
 ]
 
 GENERAL_STATEMENTS = [
@@ -121,6 +143,20 @@ GENERAL_STATEMENTS = [
     "Residents who receive disability benefits may apply for a fee reduction.",
     "The prayer room is on the third floor and halal meals are served.",
     "Mr. Smith has the treatment room key.",
+    # General health, allergy, certificate and welfare wording that names no one
+    "A chest X-ray can show signs of tuberculosis before symptoms appear.",
+    "If your test results indicate diabetes, please see a doctor.",
+    "People who have been diagnosed with asthma may join the free class.",
+    "食物アレルギーがあるお子様は、事前に担任へお知らせください。",
+    "卵アレルギーがある場合は、調査票にご記入ください。",
+    "お子様のアレルギーの有無を調査票にご記入ください。",
+    "山田さんに、ぜんそく予防教室の講師をお願いしています。",
+    "身体障害者手帳をお持ちの方は、窓口でご提示ください。",
+    "お持ちの療育手帳を受付でご提示ください。",
+    "保護費の支給日は毎月5日です。",
+    "生活保護のご相談は、生活支援課で承ります。",
+    "保護費の振込先の口座を変更する場合は、担当までご連絡ください。",
+    "4月分から、生活保護の基準額が改定される場合があります。",
 ]
 
 
@@ -210,3 +246,14 @@ def test_consultation_inside_the_cue_is_not_a_general_marker(rule: SensitiveData
     [finding] = findings_for(rule, "岡本さんはつきまとい被害について警察に相談しています。")
     assert finding.text == "つきまとい被害について警察に相談しています"
     assert findings_for(rule, "つきまとい被害について警察に相談している方は、窓口へどうぞ。") == []
+
+
+def test_named_holder_keeps_the_grade(rule: SensitiveDataRule) -> None:
+    [finding] = findings_for(rule, "小松様がお持ちの身体障害者手帳（1種3級）は、再認定が必要です。")
+    assert finding.text == "身体障害者手帳（1種3級）"
+
+
+def test_welfare_payment_after_a_disclosure_is_one_finding(rule: SensitiveDataRule) -> None:
+    body = "生活保護の開始を決定しました。\n保護費は、ご指定の口座へ振り込みます。\n"
+    [finding] = findings_for(rule, body)
+    assert finding.text.startswith("生活保護の開始")

@@ -59,7 +59,21 @@ STAFF_NAME_AFTER = re.compile(
 # An official with the title after the name: "中西 健太郎市長", "石橋副市長", "山口校長".
 DUTY_AFTER = re.compile(
     r"^[ \u3000]*(副?(?:区長|市長|町長|村長|知事|議長)|教育長|教育委員長|館長|校長|副校長|教頭|"
-    r"園長|所長|署長|局長|部長|課長|係長|室長|センター長|支所長|事務局長)"
+    r"院長|副院長|園長|所長|署長|局長|部長|課長|係長|室長|センター長|支所長|事務局長)"
+)
+# The speaker's own institution before the name ("当院の桐生 孝 院長", "本校の山田 花子 先生"):
+# with a title or 先生 after the name, one of its officials in their duties.
+OWN_INSTITUTION_BEFORE = re.compile(
+    r"(当院|当課|当係|当室|本課|本校|当校|当館|当園|当所|当署|当センター|当事務局)の[ \u3000]*$"
+)
+OWN_TITLE_AFTER = re.compile(
+    r"^[ \u3000]?(先生|医師|院長|副院長|看護師|保健師|管理栄養士|栄養士|教諭|校長|副校長|教頭|"
+    r"館長|園長|所長|署長|課長|係長|室長|主任|主査|センター長|学芸員|司書|指導員|相談員)"
+)
+# A name followed by its office in parentheses: "宮下（産業振興課）0265-…", "宮下（産業振興課・内線215）".
+OFFICE_PAREN_AFTER = re.compile(
+    r"^[ \u3000]?[（(][^（()）\n]{0,20}(課|係|室|班|担当|センター|事務局|支所|出張所|局|部|館|所)"
+    r"(?:[・、 \u3000][^（()）\n]{0,12})?[）)]"
 )
 HISTORICAL_AFTER = re.compile(
     r"^.{0,3}(を祀|の墓|墓所|ゆかり|生誕|没後|の旧居|の旧宅|の銅像|像|公園|記念館|が眠る)"
@@ -110,6 +124,16 @@ FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連�
 MOBILE = re.compile(r"^(?:0|81)[789]0")
 # A number introduced as a phone: "お電話（0979-…）", "（電話 0979-…）", "電話：0979-…".
 PHONE_INTRO = re.compile(r"(電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[（(：:]?[ \u3000]*$")
+# A phone offered earlier in the line with the number in parentheses at its end:
+# "お電話でご予約ください（03-…）", "お電話でお問い合わせください（…）".
+PHONE_CUE_PAREN = re.compile(r"(お?電話|TEL|Tel|☎)[^\n（()）]{0,25}[（(][ \u3000]*$")
+# The recipient's own phone referred to as theirs: "ご指定いただいたお電話番号（…）",
+# "ご登録の電話番号", "あなたの携帯電話".
+RECIPIENT_PHONE = re.compile(
+    r"(ご指定(?:いただいた|いただきました|の|された)?|ご登録(?:いただいた|いただいている|の|された)?|"
+    r"お届け(?:いただいた|の)|ご申告(?:いただいた|の)?|あなたの|あなた様の|お客様の)"
+    r"[ \u3000]*(?:ご自宅の|ご連絡先の)?(?:お?電話|携帯|連絡先|TEL|Tel)[^\n。様さん氏]{0,8}$"
+)
 PHONE_CAPTION_LINE = re.compile(
     r"^[ \u3000・]*(?:お?電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[：:]?[ \u3000]*$"
 )
@@ -254,6 +278,13 @@ class RoleResolver:
         ):
             # "ご予約は、お電話（0979-…）で承ります", "相談窓口\n受付時間：…\n電話：0979-…".
             return Role.ORGANIZATION
+        own_phone = RECIPIENT_PHONE.search(before) if entity_type == "PHONE_NUMBER" else None
+        if own_phone:
+            # "ご指定いただいたお電話番号（080-…）" is their own number; "山口さんのご登録の
+            # 電話番号" someone else's.
+            if PERSON_MARKER.search(before[: own_phone.start()]):
+                return Role.THIRD_PARTY
+            return Role.RECIPIENT
         owner = _owner(text, start, persons or [])
         if owner in (Role.THIRD_PARTY, Role.RECIPIENT):
             return owner  # "山本誠様のご住所は…", a row of a member list
@@ -287,6 +318,10 @@ class RoleResolver:
             return Role.STAFF
         if DUTY_BEFORE.search(before) or DUTY_AFTER.match(after):
             return Role.STAFF
+        if OWN_INSTITUTION_BEFORE.search(before) and OWN_TITLE_AFTER.match(after):
+            return Role.STAFF  # "当院の桐生 孝 院長", "本校の山田 花子 先生"
+        if OFFICE_PAREN_AFTER.match(after):
+            return Role.STAFF  # "宮下（産業振興課）0265-…"
         if not HONORIFIC_AFTER.match(after) and (
             TITLE_BEFORE.search(before)
             or (UNIT_SPACE_BEFORE.search(before) and STAFF_NAME_AFTER.match(after))
@@ -295,6 +330,19 @@ class RoleResolver:
         if HISTORICAL_AFTER.match(after):
             return Role.ORGANIZATION
         return Role.THIRD_PARTY
+
+    def historical_part(self, value: str) -> tuple[int, int] | None:
+        """Offsets of a well-known historical name that opens or closes `value` when the rest is
+        another word glued to it ("伊能忠敬ゆかり", "伊能忠敬 測量"), else None."""
+        if _name_key(value) in self.historical:
+            return None
+        for cut in range(len(value) - 1, 0, -1):
+            head, tail = value[:cut], value[cut:]
+            if len(_name_key(head)) >= 3 and _name_key(head) in self.historical:
+                return 0, len(head.rstrip(" \u3000"))
+            if len(_name_key(tail)) >= 3 and _name_key(tail) in self.historical:
+                return len(value) - len(tail.lstrip(" \u3000")), len(value)
+        return None
 
     def _historical(self, text: str, start: int, end: int) -> bool:
         """A historical person: a well-known name, or two history words around a bare name."""
@@ -359,7 +407,7 @@ class RoleResolver:
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
         before = text[line_start:start]
-        if not PHONE_INTRO.search(before):
+        if not PHONE_INTRO.search(before) and not PHONE_CUE_PAREN.search(before):
             return False
 
         def private(a: int, b: int) -> bool:

@@ -334,3 +334,103 @@ def test_office_phone_offered_in_the_body(sentence: str, value: str, expected: R
 )
 def test_historical_person_cues(sentence: str, value: str) -> None:
     assert role_of(BODY.format(sentence), value, "PERSON") == Role.ORGANIZATION
+
+
+def _resolver() -> RoleResolver:
+    return RoleResolver(
+        facility_words=default_phrases("facility_words.txt"),
+        historical_persons=default_phrases("historical_persons.txt"),
+        office_contact_cues=default_phrases("office_contact_cues.txt"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "persons", "expected"),
+    [
+        # The office's landline offered with the cue before the number in parentheses.
+        (
+            "窓口は混み合います。お電話でご予約ください（045-332-7781）。",
+            "045-332-7781",
+            [],
+            Role.ORGANIZATION,
+        ),
+        (
+            "詳しくはお電話でお問い合わせください（0553-41-2290）。",
+            "0553-41-2290",
+            [],
+            Role.ORGANIZATION,
+        ),
+        # A third party's landline on a line with さん still blocks.
+        (
+            "佐野さんにお電話でご相談ください（045-332-7781）。",
+            "045-332-7781",
+            [],
+            Role.THIRD_PARTY,
+        ),
+        (
+            "田中さん（自治会）の電話番号 03-4412-9087 をお伝えします。",
+            "03-4412-9087",
+            [("田中", Role.THIRD_PARTY)],
+            Role.THIRD_PARTY,
+        ),
+        # The recipient's own phone referred to as theirs.
+        (
+            "ご指定いただいたお電話番号（090-2231-4476）へ折り返します。",
+            "090-2231-4476",
+            [],
+            Role.RECIPIENT,
+        ),
+        ("ご登録の電話番号 03-5512-0098 にご連絡します。", "03-5512-0098", [], Role.RECIPIENT),
+        (
+            "あなたの携帯電話（080-7712-3345）に通知が届きます。",
+            "080-7712-3345",
+            [],
+            Role.RECIPIENT,
+        ),
+        # Someone else's registered phone is still a third party's.
+        ("山口さんのご登録の電話番号 090-2231-4476 です。", "090-2231-4476", [], Role.THIRD_PARTY),
+        # A staff name with its office in parentheses, then the office's phone.
+        (
+            "ご不明な点は\n松永（都市計画課）0287-33-1120\nまで。",
+            "0287-33-1120",
+            [("松永", Role.STAFF)],
+            Role.ORGANIZATION,
+        ),
+    ],
+)
+def test_phone_roles_by_wording(
+    sentence: str, value: str, persons: list[tuple[str, Role]], expected: Role
+) -> None:
+    assert role_of(BODY.format(sentence), value, "PHONE_NUMBER", persons=persons) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "expected"),
+    [
+        ("松永（都市計画課）0287-33-1120", "松永", Role.STAFF),
+        ("松永（都市計画課・内線2214）0287-33-1120", "松永", Role.STAFF),
+        ("松永さん（自治会）0287-33-1120", "松永", Role.THIRD_PARTY),
+        ("講師は当院の朝比奈 誠 院長です。", "朝比奈 誠", Role.STAFF),
+        ("本校の岸本 由香 先生がご案内します。", "岸本 由香", Role.STAFF),
+        ("当センターの野々村 聡 所長がご挨拶します。", "野々村 聡", Role.STAFF),
+        ("岸本 由香 先生にご相談ください。", "岸本 由香", Role.THIRD_PARTY),  # no own institution
+        ("朝比奈 誠 課長がご説明します。", "朝比奈 誠", Role.STAFF),  # title after one space
+    ],
+)
+def test_staff_named_with_office_or_title_after(sentence: str, value: str, expected: Role) -> None:
+    assert role_of(BODY.format(sentence), value, "PERSON") == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("伊能忠敬ゆかり", "伊能忠敬"),
+        ("伊能忠敬 測量", "伊能忠敬"),
+        ("幕末の勝海舟", "勝海舟"),
+        ("伊能忠敬", None),  # the whole candidate: handled by the role
+        ("山田太郎", None),
+    ],
+)
+def test_historical_name_glued_to_a_word(value: str, expected: str | None) -> None:
+    part = _resolver().historical_part(value)
+    assert (value[part[0] : part[1]] if part else None) == expected

@@ -46,6 +46,9 @@ ORG_SUFFIX = re.compile(
 )
 # Words a personal name never contains: places (港北区), bank details (天満支店 普通).
 ORG_INSIDE = re.compile(r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー])")
+# A place name in kana before 区/市/町/村 and a noun (しおみ区報, あさぎり市民): not a person.
+KANA_ONLY = re.compile(r"[ぁ-んァ-ヴー]+")
+KANA_PLACE_AFTER = re.compile(r"[区市町村]")
 # A municipality directly before the candidate makes it a place name (福岡市赤坂, 北区滝野川).
 PLACE_BEFORE = re.compile(r"[区市]$")
 # An official's title written after the name; the dictionary may glue its first character to
@@ -235,6 +238,7 @@ class JapaneseNameRecognizer(EntityRecognizer):
             ORG_SUFFIX.match(text, result.end)
             or ORG_INSIDE.search(name)
             or PLACE_BEFORE.search(text, 0, result.start)
+            or (KANA_ONLY.fullmatch(name) and KANA_PLACE_AFTER.match(text, result.end))
         ):
             return False
         # A name glued to an organisation or facility word is part of that name (若林自治会,

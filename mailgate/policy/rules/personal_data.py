@@ -119,7 +119,36 @@ class PersonalDataRule:
         findings: list[Finding] = []
         for unit in units:
             findings += self._find_in(unit, mail, facts)
-        return findings
+        return self._subject_names_as_in_body(units, findings)
+
+    def _subject_names_as_in_body(
+        self, units: list[TextUnit], findings: list[Finding]
+    ) -> list[Finding]:
+        """A name in the subject keeps the role the body explains ("伊能忠敬 測量の道…" with
+        伊能忠敬 a historical person in the body, the sending official's name)."""
+        known = {
+            _compact(f.text): f.role
+            for f in findings
+            if f.location == "body"
+            and f.entity_type == "PERSON"
+            and f.role in (Role.STAFF, Role.ORGANIZATION, Role.RECIPIENT)
+        }
+        subject = next((u for u in units if u.location == "subject"), None)
+        settled = []
+        for f in findings:
+            role = known.get(_compact(f.text))
+            if (
+                subject is not None
+                and f.location == "subject"
+                and f.entity_type == "PERSON"
+                and f.role == Role.THIRD_PARTY
+                and role is not None
+                and f.start is not None
+                and f.end is not None
+            ):
+                f = self._finding(subject, "PERSON", f.start, f.end, role, f.score)
+            settled.append(f)
+        return settled
 
     def _find_in(self, unit: TextUnit, mail: OutgoingMail, facts: MailFacts) -> list[Finding]:
         floor = min([self.config.score_threshold, *self.config.thresholds.values()])
@@ -140,8 +169,22 @@ class PersonalDataRule:
             if r.entity_type == "PERSON"
             and not any(o.start < r.end and r.start < o.end for o in others)
         ]
+        historical = set()
+        for r in persons:
+            # A historical name glued to the next word ("伊能忠敬ゆかり", "伊能忠敬 測量"): only
+            # the name counts, and it is the organisation's (a public figure).
+            part = self.roles.historical_part(unit.text[r.start : r.end])
+            if part is not None:
+                r.start, r.end = r.start + part[0], r.start + part[1]
+                historical.add(id(r))
         person_roles = [
-            (r.start, r.end, self.roles.role(unit, "PERSON", r.start, r.end, facts))
+            (
+                r.start,
+                r.end,
+                Role.ORGANIZATION
+                if id(r) in historical
+                else self.roles.role(unit, "PERSON", r.start, r.end, facts),
+            )
             for r in persons
         ]  # type: ignore[arg-type]
         person_roles = same_person_roles(unit.text, person_roles)
@@ -185,6 +228,10 @@ class PersonalDataRule:
             explanation_en=en,
             detail=detail,
         )
+
+
+def _compact(value: str) -> str:
+    return "".join(value.split())
 
 
 def _best_of_overlapping(results: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -12,7 +12,10 @@ English, before the cue ("if you", "those who") makes it guidance, not a
 disclosure; for an owner, conditions and procedures ("お子様の障害者手帳を
 お持ちの場合", "ご本人の手帳の写し") do. A welfare payment ("11月分の生活保護費は
 …ご指定の口座へ振り込みます") is the reader's own when the sentence addresses it to
-them; "保護費の支給日は毎月5日です" stays general. Every list is a dictionary in
+them; "保護費の支給日は毎月5日です" stays general. A status named in a decision
+addressed to the reader, in the same or the next sentence ("申請された精神障害者保健福祉
+手帳（2級）について、交付を決定しました"), is the reader's; procedure text ("手帳の交付には
+1か月ほどかかります") names no decision. Every list is a dictionary in
 policies/dictionaries/.
 """
 
@@ -94,6 +97,14 @@ class SensitiveDataConfig(RuleConfig):
     addressed_markers: list[str] = Field(
         default_factory=lambda: default_phrases("sensitive_addressed_markers.txt")
     )
+    # Statuses a decision addressed to the reader discloses, and that decision wording
+    # ("申請された精神障害者保健福祉手帳について、交付を決定しました").
+    decision_terms: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_decision_terms.txt")
+    )
+    decision_markers: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_decision_markers.txt")
+    )
     window: int = Field(default=20, ge=1, le=200)  # max characters from term to cue
     score: float = Field(default=0.85, ge=0.0, le=1.0)
     timeout_seconds: float = Field(default=0.5, gt=0.0)
@@ -109,6 +120,8 @@ class SensitiveDataConfig(RuleConfig):
         "owner_general",
         "addressed_terms",
         "addressed_markers",
+        "decision_terms",
+        "decision_markers",
     )
     @classmethod
     def _compiles(cls, lines: list[str], info: ValidationInfo) -> list[str]:
@@ -159,6 +172,12 @@ class SensitiveDataRule:
         self.addressed_markers = PhraseSet(
             config.addressed_markers, name="sensitive_data.addressed_markers", timeout=t
         )
+        self.decision_terms = PhraseSet(
+            config.decision_terms, name="sensitive_data.decision_terms", timeout=t
+        )
+        self.decision_markers = PhraseSet(
+            config.decision_markers, name="sensitive_data.decision_markers", timeout=t
+        )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
         findings: list[Finding] = []
@@ -173,19 +192,28 @@ class SensitiveDataRule:
         # Match on the text with hard-wrapped lines joined; report offsets in the original.
         text, origin = unwrap(unit.normalised)
         spans: list[tuple[int, int, str]] = []
+        bounds: list[tuple[int, int]] = []
         start = 0
         for end in [m.start() for m in SENTENCE_END.finditer(text)] + [len(text)]:
             if end > start:
-                for category, terms in self.categories.items():
-                    for term in terms.finditer(text, start, end):
-                        span = self._disclosure(text, start, end, term)
-                        if span is None and not any(c == category for *_, c in spans):
-                            # A payment addressed to the reader reveals their welfare
-                            # status, unless the mail has already disclosed it.
-                            span = self._addressed(text, start, end, term)
-                        if span:
-                            spans.append((origin[span[0]], origin[span[1] - 1] + 1, category))
+                bounds.append((start, end))
             start = end + 1
+        for index, (start, end) in enumerate(bounds):
+            for category, terms in self.categories.items():
+                for term in terms.finditer(text, start, end):
+                    span = self._disclosure(text, start, end, term)
+                    if span is None and not any(c == category for *_, c in spans):
+                        # A payment addressed to the reader reveals their welfare
+                        # status, unless the mail has already disclosed it.
+                        span = self._addressed(text, start, end, term)
+                    if span:
+                        spans.append((origin[span[0]], origin[span[1] - 1] + 1, category))
+            following = bounds[index + 1] if index + 1 < len(bounds) else None
+            for term in self.decision_terms.finditer(text, start, end):
+                decided = self._decided(text, (start, end), following, term)
+                if decided:
+                    category = self._category_at(text, term)
+                    spans.append((origin[decided[0]], origin[decided[1] - 1] + 1, category))
         return [self._finding(unit, s, e, c) for s, e, c in _merge(spans)]
 
     def _disclosure(
@@ -197,16 +225,16 @@ class SensitiveDataRule:
         subject = self.subjects.search(text, sentence_start, term.start())
         cue = self.after.search(text, term.start(), scope_end)
         if cue and cue.end() >= term.end():
-            english = text[term.start() : cue.end()].isascii()
-            if english and self.general_before.search(text, sentence_start, cue.end()):
+            in_english = text[term.start() : cue.end()].isascii()
+            if in_english and self.general_before.search(text, sentence_start, cue.end()):
                 return None  # "If your test results indicate …"
             tail = min(cue.end() + GENERAL_TAIL, sentence_end)
             if not self._general_after(text, term.end(), tail, cue, named=subject is not None):
                 return term.start(), cue.end()
             return None
-        english = self._english_cue(text, sentence_start, term)
-        if english is not None:
-            return english, term.end()
+        english_start = self._english_cue(text, sentence_start, term)
+        if english_start is not None:
+            return english_start, term.end()
         owned = self._owner(text, sentence_start, scope_end, term)
         if owned is not None:
             return owned
@@ -278,6 +306,41 @@ class SensitiveDataRule:
         if self.general_before.search(text, sentence_start, sentence_end):
             return None
         return term.start(), max(term.end(), payment.end())
+
+    def _decided(
+        self,
+        text: str,
+        sentence: tuple[int, int],
+        following: tuple[int, int] | None,
+        term: regex.Match[str],
+    ) -> tuple[int, int] | None:
+        """A status named in a decision addressed to the reader (this or the next sentence).
+
+        "申請された精神障害者保健福祉手帳（2級）について、交付を決定しました" is the reader's
+        handbook; "手帳の交付には1か月ほどかかります" names no decision and stays general.
+        """
+        tail = min(term.end() + GENERAL_TAIL + 2, sentence[1])
+        if self.general_after.search(text, term.end(), tail):
+            return None  # "生活保護の方", "障害者手帳をお持ちの方": a group
+        scopes = [sentence] + ([following] if following else [])
+        for scope_start, scope_end in scopes:
+            if not self.decision_markers.search(text, scope_start, scope_end):
+                continue
+            if self.owner_general.search(text, scope_start, scope_end):
+                continue  # "決定しました場合", "申請の際は": a condition or procedure
+            if self.general_before.search(text, scope_start, scope_end):
+                continue
+            grade = GRADE.match(text, term.end(), sentence[1])
+            return term.start(), grade.end() if grade else term.end()
+        return None
+
+    def _category_at(self, text: str, term: regex.Match[str]) -> str:
+        """The category whose term matches where a decision term starts (disability if none)."""
+        for category, terms in self.categories.items():
+            found = terms.search(text, term.start(), term.end())
+            if found and found.start() == term.start():
+                return category
+        return "welfare" if "保護" in term.group() else "disability"
 
     def _english_cue(self, text: str, sentence_start: int, term: regex.Match[str]) -> int | None:
         """Start of an English cue ("has been diagnosed with") standing just before the term."""

@@ -159,3 +159,22 @@ def test_punctuation_never_opens_a_name(analyzer: Analyzer) -> None:
 )
 def test_romanised_names_still_found(analyzer: Analyzer, text: str, expected: str) -> None:
     assert expected in names(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("しおみ区報メールマガジン 第12号", "しおみ"),
+        ("あさぎり市民文化祭のお知らせ", "あさぎり"),
+        ("ときわ町内会の清掃活動", "ときわ"),
+        ("ミナト区報をお届けします。", "ミナト"),
+    ],
+)
+def test_kana_place_before_municipality_word_is_not_a_name(
+    analyzer: Analyzer, text: str, absent: str
+) -> None:
+    assert absent not in names(analyzer, text)
+
+
+def test_katakana_name_with_honorific_still_found(analyzer: Analyzer) -> None:
+    assert "マリア・ガルシア" in names(analyzer, "マリア・ガルシアさん（市民活動センター）")

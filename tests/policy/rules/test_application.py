@@ -131,3 +131,39 @@ def test_phrase_across_a_hard_wrapped_line(rule: ApplicationRule) -> None:
     body = "北村 様\n\nいつもお世話になっております。先日郵送でいただいた地域活動助成金の申請を受理\nしました。\n"
     [finding] = findings_for(rule, body)
     assert finding.text == "申請を受理\nしました"
+
+
+# Consent and informal decisions
+CONSENT_BLOCKED = [
+    ("上記のとおり保育所の利用を承諾しました。", "利用を承諾"),
+    ("特別養護老人ホームへの入所を承諾いたします。", "入所を承諾"),
+    ("ご依頼の件、承諾しました。", "承諾しました"),
+    ("来年度の採用が内定しました。", "内定しました"),
+    ("放課後児童クラブの利用を決定しました。", "利用を決定"),
+    ("審査の結果、保護の開始を決定しました。", "保護の開始を決定"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered"), CONSENT_BLOCKED)
+def test_consent_or_informal_decision_blocks(
+    rule: ApplicationRule, sentence: str, covered: str
+) -> None:
+    body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
+    findings = findings_for(rule, body)
+    assert findings, sentence
+    assert any(covered in f.text or f.text in covered for f in findings)
+
+
+CONSENT_ALLOWED = [
+    "内容をご確認のうえ、ご承諾ください。",
+    "承諾書をご提出ください。",
+    "ご承諾いただけましたら、同意書に署名をお願いします。",
+    "利用承諾書の様式は区のホームページに掲載しています。",
+    "新しい配信サービスの開始が決まりました。",
+]
+
+
+@pytest.mark.parametrize("sentence", CONSENT_ALLOWED)
+def test_asking_for_consent_is_allowed(rule: ApplicationRule, sentence: str) -> None:
+    body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []

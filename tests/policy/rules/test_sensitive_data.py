@@ -257,3 +257,92 @@ def test_welfare_payment_after_a_disclosure_is_one_finding(rule: SensitiveDataRu
     body = "生活保護の開始を決定しました。\n保護費は、ご指定の口座へ振り込みます。\n"
     [finding] = findings_for(rule, body)
     assert finding.text.startswith("生活保護の開始")
+
+
+# An English owner right before a disease or condition, even after a broad word.
+OWNED_CONDITIONS = [
+    ("We have rescheduled the treatment of your breast cancer to Monday.", "cancer"),
+    ("The nurse will call you about your diabetes next week.", "diabetes"),
+    ("His dementia has made the home visits longer.", "dementia"),
+    ("The doctor asked about her depression at the last visit.", "depression"),
+    ("Their tuberculosis follow-up is booked for March.", "tuberculosis"),
+    ("The clinic has your type 2 diabetes records on file.", "diabetes"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered"), OWNED_CONDITIONS)
+def test_english_owner_before_a_condition_blocks(
+    rule: SensitiveDataRule, sentence: str, covered: str
+) -> None:
+    body = f"Dear Mr. Lind,\n\n{sentence}\n\nKind regards,\n"
+    findings = findings_for(rule, body)
+    assert findings, sentence
+    assert covered in findings[0].text
+    assert findings[0].detail["category"] == "health"
+
+
+ENGLISH_GENERAL = [
+    "If your child has diabetes, please tell the school nurse.",
+    "The city runs a free cancer screening programme every spring.",
+    "Residents with dementia may use the day-care service.",
+    "Your cancer screening is booked for 3 May.",
+    "Thank you for registering for your stroke prevention seminar.",
+]
+
+
+@pytest.mark.parametrize("sentence", ENGLISH_GENERAL)
+def test_english_general_condition_is_allowed(rule: SensitiveDataRule, sentence: str) -> None:
+    body = f"Dear Mr. Lind,\n\n{sentence}\n"
+    assert findings_for(rule, body) == []
+
+
+# A status named in a decision addressed to the reader (this or the next sentence).
+DECISIONS = [
+    (
+        "令和6年10月に申請された療育手帳（B2）について、交付を決定しました。",
+        "療育手帳（B2）",
+        "disability",
+    ),
+    (
+        "ご申請いただいた生活保護について、審査を行いました。保護の開始を決定しました。",
+        "生活保護",
+        "welfare",
+    ),
+    ("先日ご相談のあった障害基礎年金の支給が決定しました。", "障害基礎年金", "disability"),
+    ("ご申請の要介護認定について、要介護2と認定しました。", "要介護", "disability"),
+    (
+        "申請された身体障害者手帳（3級）は、窓口で交付します。",
+        "身体障害者手帳（3級）",
+        "disability",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered", "category"), DECISIONS)
+def test_status_in_a_decision_to_the_reader_blocks(
+    rule: SensitiveDataRule, sentence: str, covered: str, category: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    findings = findings_for(rule, body)
+    assert findings, sentence
+    assert any(covered in f.text for f in findings)
+    assert any(f.detail["category"] == category for f in findings)
+
+
+DECISION_GENERAL = [
+    "精神障害者保健福祉手帳の交付には1か月ほどかかります。",
+    "生活保護の申請方法についてご案内します。",
+    "障害年金の申請を希望される場合は、年金窓口にご相談ください。",
+    "要介護認定の申請は、地域包括支援センターでも受け付けております。",
+    "療育手帳をお持ちの方は、決定しました日程の説明会にご参加いただけます。",
+    "障害者手帳の更新についての説明会を開きます。日程が決定しましたのでお知らせします。",
+    "生活保護制度の説明会の日程が決定しました。",
+]
+
+
+@pytest.mark.parametrize("sentence", DECISION_GENERAL)
+def test_procedure_text_without_a_decision_is_allowed(
+    rule: SensitiveDataRule, sentence: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []

@@ -1,7 +1,7 @@
 """Policy engine benchmark: mailgate's policy check against stock presidio + GiNZA, same run.
 
 What it measures
-    Both engines go over the same corpus (default ``/work/shared/corpus/dev.jsonl``, the format
+    Both engines go over the same corpus (default ``../shared/corpus/dev.jsonl`` beside the checkout, the format
     of ``shared/corpus/README.md``; ``--limit N`` keeps the first N), one message at a time in ONE
     process each, after an untimed warm-up of ``--warmup`` invented messages worded unlike the
     corpus, then ``--repeat`` timed passes:
@@ -79,7 +79,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = Path("/work/shared/corpus/dev.jsonl")
+# shared/ lies beside the checkout (as on the development machines and in CI).
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev.jsonl"
 ENGINES = ("mailgate", "stock")
 ROUND_KEYS = ("load_s", "rss_load_mib", "msgs_per_s", "p50_ms", "p95_ms", "cpu_ms_per_msg")
 GINZA_CONFIGURATION = {

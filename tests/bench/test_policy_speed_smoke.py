@@ -17,7 +17,8 @@ import pytest
 from mailgate.policy.evaluate import read_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = Path("/work/shared/corpus/dev.jsonl")
+# The repository's own labelled set: the smoke run must not depend on files outside it.
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "policy" / "heldout.jsonl"
 LIMIT = 5
 TIMING_KEYS = {"msgs_per_s", "p50_ms", "p95_ms", "cpu_ms_per_msg", "timed_messages"}
 

@@ -41,7 +41,7 @@ DUTY_BEFORE = re.compile(
 # only a space, の or は ("選挙管理委員長 鶴田 正義", "5年2組担任の中島です") names an official
 # in their duties, unless an honorific follows the name (then it is someone addressed).
 TITLE_BEFORE = re.compile(
-    r"(委員長|副委員長|校長|副校長|教頭|主幹教諭|教諭|養護教諭|担任|副担任|学年主任|園長|副園長|"
+    r"(委員長|副委員長|院長|副院長|校長|副校長|教頭|主幹教諭|教諭|養護教諭|担任|副担任|学年主任|園長|副園長|"
     r"主事|主任|主査|主幹|参事|次長|係長|課長補佐|課長代理|室長|局長|署長|所長|館長|センター長|"
     r"事務局長|保健師|管理栄養士|栄養士|指導主事|社会教育主事|司書|学芸員|技師|消防司令長?|"
     r"消防司令補|消防士長|消防副士長|消防士|救急隊長|隊長|分団長|相談員|支援員|指導員|調査員|"
@@ -123,7 +123,12 @@ FACILITY_LOOKBACK_LINES = 3
 FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連絡|相談|申し?込|ください|。)")
 MOBILE = re.compile(r"^(?:0|81)[789]0")
 # A number introduced as a phone: "お電話（0979-…）", "（電話 0979-…）", "電話：0979-…".
-PHONE_INTRO = re.compile(r"(電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[（(：:]?[ \u3000]*$")
+PHONE_INTRO = re.compile(
+    r"(電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[（(：:]?[ \u3000]*$"
+    # "…の問い合わせ先は0264-…です", "お問合せ先：…"; "call us at +81 …"
+    r"|(?:問い?合わ?せ|問合せ)先?(?:は|：|:)[ \u3000]*$|\b(?:call|phone|reach) us (?:at|on)[ ]*$",
+    re.IGNORECASE,
+)
 # A phone offered earlier in the line with the number in parentheses at its end:
 # "お電話でご予約ください（03-…）", "お電話でお問い合わせください（…）".
 PHONE_CUE_PAREN = re.compile(r"(お?電話|TEL|Tel|☎)[^\n（()）]{0,25}[（(][ \u3000]*$")
@@ -460,19 +465,31 @@ def same_person_roles(
     "保健福祉課の村上です" makes 村上 staff, and so is the bare "村上" closing the mail.
     """
     staff = {_compact(text[a:b]) for a, b, role in persons if role == Role.STAFF}
+    # The sender's surname from their self-introduction ("中央児童相談所の有村です"), even
+    # where the recogniser did not take the lone surname for a name.
+    introduced = {_compact(m.group("name")) for m in SELF_INTRODUCTION.finditer(text)}
     settled = []
     for a, b, role in persons:
         name = _compact(text[a:b])
         if role == Role.THIRD_PARTY and (
             any(name == s or _part_of_name(name, s) for s in staff)
-            or (_signature_line(text, a, b) and any(name.startswith(s) for s in staff))
+            or (_signature_line(text, a, b) and any(name.startswith(s) for s in staff | introduced))
         ):
             role = Role.STAFF
         settled.append((a, b, role))
     return settled
 
 
+SELF_INTRODUCTION = re.compile(
+    r"(?:課|係|室|所|局|館|班|センター|グループ|委員会|事務局|役場|役所)の"
+    r"(?P<name>[\u3400-\u9fff々]{1,4})(?:です|でございます|と申します)"
+)
 SIGNATURE_NAME_LINE = re.compile(r"^[ \u3000]*(?:担当(?:者)?[：: \u3000]*)?$")
+# What may follow such a name on its line: its mailbox or phone ("有村 綾 ＜…@…＞", "TEL …").
+SIGNATURE_CONTACT_REST = re.compile(
+    r"^[ \u3000]*(?:[<＜(（]?[\w.+-]+@[\w.-]+[>＞)）]?|(?:TEL|Tel|電話)?[：: \u3000]*"
+    r"0[1-9][\d-]{8,12})[ \u3000]*$"
+)
 
 
 def _signature_line(text: str, start: int, end: int) -> bool:
@@ -480,7 +497,9 @@ def _signature_line(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     rest = text[end : len(text) if line_end < 0 else line_end]
-    return bool(SIGNATURE_NAME_LINE.match(text[line_start:start])) and not rest.strip()
+    return bool(SIGNATURE_NAME_LINE.match(text[line_start:start])) and (
+        not rest.strip() or bool(SIGNATURE_CONTACT_REST.match(rest))
+    )
 
 
 def _name_key(value: str) -> str:

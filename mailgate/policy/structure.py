@@ -33,10 +33,12 @@ SALUTATION_NAME = re.compile(
 # reach it, in short lines, and addresses no one.
 SIGNATURE_UNIT = re.compile(
     r"(課|係|部|室|局|委員会|役場|役所|区役所|市役所|支所|出張所|センター|グループ|担当|館|"
-    r"Division|Section|Office|Bureau|Department|Desk|City of|City Hall)"
+    r"Division|Section|Office|Bureau|Department|Desk|City of|City Hall|Association)"
 )
 SIGNATURE_CONTACT = re.compile(
-    r"(TEL|Tel|FAX|Fax|Phone|電話|☎|〒|E-?mail|メール|内線|https?://|@[\w.-]+\.(?:jp|com|org|net)\b)"
+    r"(TEL|Tel|FAX|Fax|Phone|電話|☎|〒|E-?mail|メール|内線|https?://|@[\w.-]+\.(?:jp|com|org|net)\b"
+    # a landline written bare after the office and name: "税務課 今村\n0952-55-4203"
+    r"|(?<![\d-])0[1-9]\d{0,3}-\d{1,4}-\d{3,4}(?![\d-]))"
 )
 # An office word ending a token: "障がい福祉課", "第三小学校", "業務係", "Public Health Center".
 OFFICE_WORD = re.compile(
@@ -80,6 +82,8 @@ OFFICE_LINE = re.compile(
 )
 MAX_SALUTATION_LINES = 2
 MAX_SIGNATURE_LINES = 10
+MAX_CONTACT_ONLY_LINES = 1
+MAILBOX = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass
@@ -253,8 +257,13 @@ def _after_closing(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, i
             return None
         block = "\n".join(entry[2] for entry in rest)
         if (
-            # an office's block, not a resident's contact
-            (SIGNATURE_UNIT.search(block) or OFFICE_WORD.search(block))
+            # an office's block, not a resident's contact; or one line of the sender's name
+            # with their mailbox ("有村 綾 ＜…@….lg.jp＞")
+            (
+                SIGNATURE_UNIT.search(block)
+                or OFFICE_WORD.search(block)
+                or (len(rest) <= MAX_CONTACT_ONLY_LINES and MAILBOX.search(block))
+            )
             and not ADDRESSED.search(block)
             and sum(1 for entry in rest if SENTENCE.search(entry[2])) <= 1
             and all(len(entry[2].strip()) <= 80 for entry in rest)

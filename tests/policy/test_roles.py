@@ -434,3 +434,67 @@ def test_staff_named_with_office_or_title_after(sentence: str, value: str, expec
 def test_historical_name_glued_to_a_word(value: str, expected: str | None) -> None:
     part = _resolver().historical_part(value)
     assert (value[part[0] : part[1]] if part else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "entity_type", "expected"),
+    [
+        # a facility's inquiry line and an office offering a call before a visit
+        (
+            "資料館の問い合わせ先は0123-45-1111です。",
+            "0123-45-1111",
+            "PHONE_NUMBER",
+            Role.ORGANIZATION,
+        ),
+        (
+            "ご来庁前にお電話（0123-45-2222）でご確認ください。",
+            "0123-45-2222",
+            "PHONE_NUMBER",
+            Role.ORGANIZATION,
+        ),
+        (
+            "If you prefer, call us at +81 12-345-6789.",
+            "+81 12-345-6789",
+            "PHONE_NUMBER",
+            Role.ORGANIZATION,
+        ),
+        # a hospital director named in their duty
+        ("講師は院長の森 健一が務めます。", "森 健一", "PERSON", Role.STAFF),
+        # must still be someone else's
+        (
+            "山本様の問い合わせ先は0123-45-3333です。",
+            "0123-45-3333",
+            "PHONE_NUMBER",
+            Role.THIRD_PARTY,
+        ),
+        (
+            "ご来庁前に山本さんの携帯（090-1111-3333）へご連絡ください。",
+            "090-1111-3333",
+            "PHONE_NUMBER",
+            Role.THIRD_PARTY,
+        ),
+        ("講師は院長の森 健一様にお願いしました。", "森 健一", "PERSON", Role.THIRD_PARTY),
+    ],
+)
+def test_office_contact_and_duty_categories(
+    sentence: str, value: str, entity_type: str, expected: Role
+) -> None:
+    assert role_of(BODY.format(sentence), value, entity_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("相談所の水野です。\n\n水野 綾 ＜soudan@mail.example-city.lg.jp＞", Role.STAFF),
+        ("相談所の水野です。\n\n水野 綾\u3000TEL 0123-45-6789", Role.STAFF),
+        # a different surname, or the name inside a sentence, stays a third party's
+        ("相談所の水野です。\n\n川上 綾 ＜kawakami@example.jp＞", Role.THIRD_PARTY),
+        ("相談所の水野です。\n水野 綾さんのお母様からご連絡がありました。", Role.THIRD_PARTY),
+    ],
+)
+def test_closing_name_of_the_self_introduced_sender(body: str, expected: Role) -> None:
+    name = "川上 綾" if "川上" in body else "水野 綾"
+    start = body.index(name)
+    assert same_person_roles(body, [(start, start + len(name), Role.THIRD_PARTY)]) == [
+        (start, start + len(name), expected)
+    ]

@@ -206,3 +206,60 @@ def test_framed_signature_before_the_quoted_original() -> None:
     assert structure.in_signature(body.index("大峰"), body.index("大峰") + 5)
     quoted = body.index("西浜市北町")
     assert not structure.in_signature(quoted, quoted + 10)
+
+
+@pytest.mark.parametrize(
+    ("body", "first_line"),
+    [
+        # name, office and a bare landline on one line
+        (
+            "各位\n\n教育委員会の森です。\n資料をお送りします。\n当日もお配りします。\n\n"
+            "森 春香　山里村教育委員会　0123-45-6789\n",
+            "森 春香",
+        ),
+        # office line, then a bare landline
+        (
+            "川口 様\n\n税務課の中野です。\n還付の予定をお知らせします。\n\n"
+            "税務課 市民税係 中野\n0123-45-6780\n",
+            "税務課",
+        ),
+        # a decorated office line with the name, then the number
+        (
+            "ご担当者様\n\n観光課の北条です。\n補助の案内です。\n様式は町のホームページにあります。\n\n"
+            "―― 港町役場 観光課 北条 誠 ――\n0123-45-6781\n",
+            "―― 港町役場",
+        ),
+        # the sender's name and mailbox after a closing line
+        (
+            "委員各位\n\n相談所の水野です。\n次回の部会のご案内です。\n\nよろしくお願いいたします。\n\n"
+            "水野 綾 ＜soudan@mail.example-city.lg.jp＞\n",
+            "水野 綾",
+        ),
+    ],
+)
+def test_signature_in_unfamiliar_layouts(body: str, first_line: str) -> None:
+    structure = analyse(body)
+    assert structure.signature is not None
+    assert body[structure.signature[0] :].startswith(first_line)
+
+
+@pytest.mark.parametrize(
+    ("body", "value"),
+    [
+        # a resident's mobile at the end, introduced as theirs
+        (
+            "川口 様\n\n税務課の中野です。\n確認いたしました。\n\n"
+            "ご連絡先は090-1234-5678と伺っております。\n",
+            "090-1234-5678",
+        ),
+        # a person addressed in the closing line
+        (
+            "委員各位\n\n部会のご案内です。\nご確認ください。\n\nよろしくお願いいたします。\n\n"
+            "山田 花子 様 ＜hanako@example.jp＞\n",
+            "山田 花子",
+        ),
+    ],
+)
+def test_closing_lines_that_are_not_the_senders_block(body: str, value: str) -> None:
+    start = body.index(value)
+    assert not analyse(body).in_signature(start, start + len(value))

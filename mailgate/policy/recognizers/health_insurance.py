@@ -17,14 +17,20 @@ from mailgate.policy.recognizers.numbers import (
     words,
 )
 
+# A 記号 is digits, sometimes after a short kanji or kana prefix (緑12, 国保3).
+SYMBOL = r"[\u3040-\u30ff\u4e00-\u9fff]{0,3}[\d\-]{1,10}"
 # 記号 1234 番号 56 (枝番 01): the captions identify the card by themselves.
 CAPTIONED = re.compile(
-    r"記号\s*[:：]?\s*(?P<symbol>[\d\-]{1,10})\s*[、,・/]?\s*番号\s*[:：]?\s*(?P<number>\d{1,10})"
+    r"記号\s*[:：]?\s*(?P<symbol>"
+    + SYMBOL
+    + r")\s*[、,・/]?\s*番号\s*[:：]?\s*(?P<number>\d{1,10})"
     r"(?:\s*[、,・/]?\s*枝番\s*[:：]?\s*(?P<branch>\d{1,2}))?"
 )
 # 記号・番号（28・104597）: both captions first, then the two numbers.
 CAPTIONS_FIRST = re.compile(
-    r"記号\s*[・･/、と]\s*番号\s*(?:は|[:：])?\s*[（(]?\s*(?P<symbol>\d{1,8})\s*[・･/\-]\s*(?P<number>\d{1,10})"
+    r"記号\s*[・･/、と]\s*番号\s*(?:は|[:：])?\s*[（(]?\s*(?P<symbol>"
+    + SYMBOL
+    + r")\s*[・･/\-]\s*(?P<number>\d{1,10})"
 )
 # 12-345678: the symbol-number pair written with a hyphen, or 8 (介護保険: 10) digits.
 PAIR = re.compile(r"\d{1,8}-\d{1,8}")

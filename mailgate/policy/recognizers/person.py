@@ -241,6 +241,14 @@ class JapaneseNameRecognizer(EntityRecognizer):
             or (KANA_ONLY.fullmatch(name) and KANA_PLACE_AFTER.match(text, result.end))
         ):
             return False
+        # A kana word in quotes without an honorific is a nickname of a facility or a programme
+        # (センター「ひびき」, 「すくすく」教室), not a person.
+        if (
+            KANA_ONLY.fullmatch(name)
+            and text[result.start - 1 : result.start] in ("「", "『")
+            and text[result.end : result.end + 1] in ("」", "』")
+        ):
+            return False
         # A name glued to an organisation or facility word is part of that name (若林自治会,
         # 長谷川町子美術館, サザエさん展); a name with an honorific before one is still a person.
         org = ORG_AFTER.match(text, result.end)

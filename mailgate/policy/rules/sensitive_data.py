@@ -15,7 +15,10 @@ disclosure; for an owner, conditions and procedures ("お子様の障害者手�
 them; "保護費の支給日は毎月5日です" stays general. A status named in a decision
 addressed to the reader, in the same or the next sentence ("申請された精神障害者保健福祉
 手帳（2級）について、交付を決定しました"), is the reader's; procedure text ("手帳の交付には
-1か月ほどかかります") names no decision. Every list is a dictionary in
+1か月ほどかかります") names no decision; an application for a status refused or granted in
+the same sentence ("生活保護の開始申請については、…却下となりました") is the reader's too. A
+handbook with one specific grade ("療育手帳（B2）の再判定") is one holder's, unless the clause
+is general ("（1級・2級）をお持ちの方", "2級の場合"). Every list is a dictionary in
 policies/dictionaries/.
 """
 
@@ -59,6 +62,16 @@ PERSON_COPULA = regex.compile(r"方(?:で(?:[、，,]|す|あ|いらっしゃ)|�
 # A grade or class right after a handbook ("（2級）", "２級", "A1") belongs to the disclosure.
 GRADE = regex.compile(
     r"[ \u3000]*(?:[（(][^）)\n]{1,15}[）)]|[0-9０-９]{1,2}級|[ABＡＢ][12１２](?![0-9０-９]))"
+)
+# One specific grade ("（B2）", "1級", "A1"), not a list or range ("（1級・2級）", "2級以上").
+SINGLE_GRADE = regex.compile(
+    r"[ \u3000]*(?:[（(][ \u3000]*(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２]?)[ \u3000]*[）)]"
+    r"|(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２])(?![0-9０-９]))"
+    r"(?![・、，,〜～\-－]|又は|または|及び|および|から|以上|以下|未満|相当|程度|等|など)"
+)
+# "生活保護の開始申請については、…却下となりました": the reader's own application.
+APPLIED_FOR = regex.compile(
+    r"の?(?:開始|再開|廃止|停止|変更|交付|再交付|更新|等級変更)?申請(?:について(?:は)?|につきましては|は|に対し(?:て)?)"
 )
 
 
@@ -105,6 +118,10 @@ class SensitiveDataConfig(RuleConfig):
     decision_markers: list[str] = Field(
         default_factory=lambda: default_phrases("sensitive_decision_markers.txt")
     )
+    # Handbooks whose single grade names one holder ("療育手帳（B2）の再判定").
+    graded_terms: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_graded_terms.txt")
+    )
     window: int = Field(default=20, ge=1, le=200)  # max characters from term to cue
     score: float = Field(default=0.85, ge=0.0, le=1.0)
     timeout_seconds: float = Field(default=0.5, gt=0.0)
@@ -122,6 +139,7 @@ class SensitiveDataConfig(RuleConfig):
         "addressed_markers",
         "decision_terms",
         "decision_markers",
+        "graded_terms",
     )
     @classmethod
     def _compiles(cls, lines: list[str], info: ValidationInfo) -> list[str]:
@@ -178,6 +196,9 @@ class SensitiveDataRule:
         self.decision_markers = PhraseSet(
             config.decision_markers, name="sensitive_data.decision_markers", timeout=t
         )
+        self.graded_terms = PhraseSet(
+            config.graded_terms, name="sensitive_data.graded_terms", timeout=t
+        )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
         findings: list[Finding] = []
@@ -214,6 +235,10 @@ class SensitiveDataRule:
                 if decided:
                     category = self._category_at(text, term)
                     spans.append((origin[decided[0]], origin[decided[1] - 1] + 1, category))
+            for term in self.graded_terms.finditer(text, start, end):
+                graded = self._graded(text, end, term)
+                if graded:
+                    spans.append((origin[graded[0]], origin[graded[1] - 1] + 1, "disability"))
         return [self._finding(unit, s, e, c) for s, e, c in _merge(spans)]
 
     def _disclosure(
@@ -320,6 +345,10 @@ class SensitiveDataRule:
         handbook; "手帳の交付には1か月ほどかかります" names no decision and stays general.
         """
         tail = min(term.end() + GENERAL_TAIL + 2, sentence[1])
+        applied = APPLIED_FOR.match(text, term.end(), sentence[1])
+        if applied and self.decision_markers.search(text, applied.end(), sentence[1]):
+            # The reader's application, decided in this very sentence: "交付申請" names it.
+            return self._applied(text, sentence, term, applied)
         if self.general_after.search(text, term.end(), tail):
             return None  # "生活保護の方", "障害者手帳をお持ちの方": a group
         scopes = [sentence] + ([following] if following else [])
@@ -333,6 +362,37 @@ class SensitiveDataRule:
             grade = GRADE.match(text, term.end(), sentence[1])
             return term.start(), grade.end() if grade else term.end()
         return None
+
+    def _applied(
+        self,
+        text: str,
+        sentence: tuple[int, int],
+        term: regex.Match[str],
+        applied: regex.Match[str],
+    ) -> tuple[int, int] | None:
+        """The status in "生活保護の開始申請については、…却下となりました", unless conditional."""
+        start, end = sentence
+        for before, after in ((start, applied.start()), (applied.end(), end)):
+            if self.owner_general.search(text, before, after):
+                return None  # "…の場合", "申請の際は"
+        if self.general_before.search(text, start, end):
+            return None
+        return term.start(), term.end()
+
+    def _graded(
+        self, text: str, sentence_end: int, term: regex.Match[str]
+    ) -> tuple[int, int] | None:
+        """A handbook with one specific grade: "療育手帳（B2）の再判定の結果が出ましたら"."""
+        grade = SINGLE_GRADE.match(text, term.end(), sentence_end)
+        if grade is None:
+            return None
+        clause = CLAUSE_END.search(text, grade.end(), sentence_end)
+        clause_end = clause.start() if clause else sentence_end
+        if self.general_after.search(text, grade.end(), clause_end):
+            return None  # "（1級）の方", "2級の場合", "（B2）の判定に関するご相談"
+        if self.owner_general.search(text, grade.end(), clause_end):
+            return None  # "1級をお持ちの場合", "手帳（A1）の写し"
+        return term.start(), grade.end()
 
     def _category_at(self, text: str, term: regex.Match[str]) -> str:
         """The category whose term matches where a decision term starts (disability if none)."""

@@ -67,3 +67,17 @@ def test_a_number_belongs_to_the_caption_on_its_own_line() -> None:
     ]
     assert insurance == ["11223344"]
     assert pension == ["５５０１－２２３３４４"]
+
+
+def test_symbol_with_a_kanji_prefix() -> None:
+    from mailgate.policy.recognizers.health_insurance import HealthInsuranceRecognizer
+
+    for text, expected in (
+        ("保険証の記号・番号 東3・55120 をご確認ください。", {"東3", "55120"}),
+        ("被保険者証 記号 国保12 番号 3456", {"国保12", "3456"}),
+    ):
+        found = {
+            text[r.start : r.end]
+            for r in HealthInsuranceRecognizer().analyze(text, ["JP_HEALTH_INSURANCE"])
+        }
+        assert found == expected

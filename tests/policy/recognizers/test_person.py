@@ -58,6 +58,8 @@ def test_names_found_without_honorific(analyzer: Analyzer, text: str, expected: 
         "Notification of Moving Out must be submitted at the Residents Section counter.",
         "The meeting will be held on Wednesday, June 4.",
         "International Affairs Division, Setagaya City Office",
+        "男女共同参画センター「ひびき」の岡部です。",  # a facility's nickname in quotes
+        "子育て広場『すくすく』を開きます。",
     ],
 )
 def test_not_names(analyzer: Analyzer, text: str) -> None:

@@ -167,3 +167,36 @@ CONSENT_ALLOWED = [
 def test_asking_for_consent_is_allowed(rule: ApplicationRule, sentence: str) -> None:
     body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert findings_for(rule, body) == []
+
+
+# Refunds, reductions and exemptions are decisions on a resident's case.
+RELIEF_BLOCKED = [
+    ("令和6年度分の固定資産税について、還付を決定しました。", "還付を決定"),
+    ("ご申請の国民健康保険料の減免が決定しましたので、お知らせします。", "減免が決定"),
+    ("保育料の免除を決定いたしました。", "免除を決定"),
+    ("今年度分の住民税の徴収猶予を決定しました。", "猶予を決定"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered"), RELIEF_BLOCKED)
+def test_refund_or_relief_decision_blocks(
+    rule: ApplicationRule, sentence: str, covered: str
+) -> None:
+    body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
+    findings = findings_for(rule, body)
+    assert findings, sentence
+    assert any(covered in f.text or f.text in covered for f in findings)
+
+
+RELIEF_ALLOWED = [
+    "還付金の決定後、ご指定の口座に振り込みます。",
+    "保険料の減免の決定は、申請から1か月ほどかかります。",
+    "減免の申請方法については、市のホームページをご覧ください。",
+    "還付を決定する前に、口座情報のご確認をお願いすることがあります。",
+]
+
+
+@pytest.mark.parametrize("sentence", RELIEF_ALLOWED)
+def test_relief_guidance_is_allowed(rule: ApplicationRule, sentence: str) -> None:
+    body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []

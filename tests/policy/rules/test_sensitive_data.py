@@ -346,3 +346,61 @@ def test_procedure_text_without_a_decision_is_allowed(
 ) -> None:
     body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert findings_for(rule, body) == []
+
+
+# A holder named right after "をお持ちの", a handbook with one specific grade, and a welfare
+# application refused in the same sentence are about one person.
+SPECIFIC_HOLDERS = [
+    (
+        "精神障害者保健福祉手帳（2級）をお持ちの谷口様から、利用のご相談がありました。",
+        "精神障害者保健福祉手帳",
+        "disability",
+    ),
+    ("愛の手帳をお持ちの佐々木 蓮くんの通所について、ご連絡します。", "愛の手帳", "disability"),
+    ("お嬢様の件ですが、療育手帳（A1）の判定日が決まりました。", "療育手帳（A1）", "disability"),
+    (
+        "身体障害者手帳３級への変更が済みましたので、お知らせします。",
+        "身体障害者手帳３級",
+        "disability",
+    ),
+    (
+        "ご提出の生活保護の再開申請については、審査の結果、不承認となりました。",
+        "生活保護",
+        "welfare",
+    ),
+    (
+        "先日の精神障害者保健福祉手帳の交付申請につきましては、却下いたしました。",
+        "精神障害者保健福祉手帳",
+        "disability",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered", "category"), SPECIFIC_HOLDERS)
+def test_named_holder_grade_or_refusal_blocks(
+    rule: SensitiveDataRule, sentence: str, covered: str, category: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    findings = findings_for(rule, body)
+    assert findings, sentence
+    assert any(covered in f.text for f in findings)
+    assert any(f.detail["category"] == category for f in findings)
+
+
+SPECIFIC_HOLDERS_GENERAL = [
+    "身体障害者手帳をお持ちのお子様は、入館料が無料です。",
+    "療育手帳をお持ちの保護者様は、受付でお申し出ください。",
+    "身体障害者手帳（1級・2級）をお持ちの方は、減免を受けられます。",
+    "身体障害者手帳1級または2級の方は、タクシー券の対象です。",
+    "療育手帳（A1）の場合、手当の額が変わります。",
+    "精神障害者保健福祉手帳2級以上で、所得の要件を満たすことが必要です。",
+    "療育手帳（B2）の判定に関するご相談は、児童相談所で承ります。",
+    "生活保護の申請については、窓口で却下されることはありません。",
+    "生活保護の申請は、福祉事務所で受け付けております。",
+]
+
+
+@pytest.mark.parametrize("sentence", SPECIFIC_HOLDERS_GENERAL)
+def test_groups_ranges_and_procedures_are_allowed(rule: SensitiveDataRule, sentence: str) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []

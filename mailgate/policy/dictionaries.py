@@ -10,12 +10,13 @@ blocking finding (fail closed) instead of letting the mail through.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import regex
 
 from mailgate.policy.findings import Finding, Reason
+from mailgate.policy.units import TextUnit
 from mailgate.resources import data_dir
 
 # Per match call. Dictionary patterns are short; anything slower than this is a
@@ -122,6 +123,19 @@ def timeout_finding(rule: str, location: str, error: PatternTimeout) -> Finding:
         ),
         detail={"pattern_set": error.name},
     )
+
+
+def scan_units(
+    rule: str, units: Iterable[TextUnit], scan: Callable[[TextUnit], list[Finding]]
+) -> list[Finding]:
+    """Run `scan` on every unit; a unit whose patterns time out yields a blocking finding."""
+    findings: list[Finding] = []
+    for unit in units:
+        try:
+            findings.extend(scan(unit))
+        except PatternTimeout as error:
+            findings.append(timeout_finding(rule, unit.location, error))
+    return findings
 
 
 def in_quote(text: str, start: int) -> bool:

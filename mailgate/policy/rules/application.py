@@ -17,11 +17,10 @@ import regex
 from pydantic import Field, ValidationInfo, field_validator
 
 from mailgate.policy.dictionaries import (
-    PatternTimeout,
     PhraseSet,
     default_phrases,
     in_quote,
-    timeout_finding,
+    scan_units,
     unwrap,
     validate_patterns,
 )
@@ -72,13 +71,7 @@ class ApplicationRule:
         )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
-        findings: list[Finding] = []
-        for unit in units:
-            try:
-                findings.extend(self._find_in(unit))
-            except PatternTimeout as error:
-                findings.append(timeout_finding(self.name, unit.location, error))
-        return findings
+        return scan_units(self.name, units, self._find_in)
 
     def _find_in(self, unit: TextUnit) -> list[Finding]:
         # Match on the text with hard-wrapped lines joined; report offsets in the original.

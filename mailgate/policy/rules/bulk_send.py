@@ -17,11 +17,10 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from mailgate.policy import fingerprint
 from mailgate.policy.dictionaries import (
-    PatternTimeout,
     PhraseSet,
     default_phrases,
     in_quote,
-    timeout_finding,
+    scan_units,
     validate_patterns,
 )
 from mailgate.policy.findings import Finding, Reason
@@ -71,14 +70,10 @@ class BulkSendRule:
         )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
+        # A flyer attached to one reply is not itself a mass mailing: subject and body only.
+        own_text = [unit for unit in units if unit.location in ("subject", "body")]
         findings = self._recipients(mail)
-        for unit in units:
-            if unit.location not in ("subject", "body"):
-                continue  # a flyer attached to one reply is not itself a mass mailing
-            try:
-                findings.extend(self._markers(unit))
-            except PatternTimeout as error:
-                findings.append(timeout_finding(self.name, unit.location, error))
+        findings.extend(scan_units(self.name, own_text, self._markers))
         findings.extend(self._near_duplicates(mail))
         return findings
 

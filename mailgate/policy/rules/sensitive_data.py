@@ -30,10 +30,9 @@ import regex
 from pydantic import Field, ValidationInfo, field_validator
 
 from mailgate.policy.dictionaries import (
-    PatternTimeout,
     PhraseSet,
     default_phrases,
-    timeout_finding,
+    scan_units,
     unwrap,
     validate_patterns,
 )
@@ -201,13 +200,7 @@ class SensitiveDataRule:
         )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
-        findings: list[Finding] = []
-        for unit in units:
-            try:
-                findings.extend(self._find_in(unit))
-            except PatternTimeout as error:
-                findings.append(timeout_finding(self.name, unit.location, error))
-        return findings
+        return scan_units(self.name, units, self._find_in)
 
     def _find_in(self, unit: TextUnit) -> list[Finding]:
         # Match on the text with hard-wrapped lines joined; report offsets in the original.

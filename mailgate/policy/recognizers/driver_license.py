@@ -7,16 +7,8 @@ licence caption is what identifies them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from mailgate.policy.recognizers.numbers import (
-    Candidate,
-    IdentifierRecognizer,
-    bounded,
-    context_of,
-    joiners_of,
-    words,
-)
+from mailgate.policy.recognizers.numbers import CaptionedNumberRecognizer, words
 
 PATTERN = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{4}")
 
@@ -38,19 +30,10 @@ CONTEXT = words(
     "licence number",
 )
 
-SCORE_WITH_CONTEXT = 0.9
 
-
-class DriverLicenseRecognizer(IdentifierRecognizer):
+class DriverLicenseRecognizer(CaptionedNumberRecognizer):
     ENTITY = "JP_DRIVER_LICENSE"
-
-    def candidates(self, text: str, norm: str) -> Iterator[Candidate]:
-        for match in PATTERN.finditer(norm):
-            start, end = match.span()
-            if not bounded(norm, start, end, joiners=joiners_of(match.group())):
-                continue
-            word = context_of(text, start, end, before=30).find(CONTEXT)
-            if word is None:
-                continue
-            why = f"12 digits with the driver's licence context word {word}"
-            yield Candidate(start, end, SCORE_WITH_CONTEXT, "licence_12_digits", why)
+    PATTERN = PATTERN
+    CONTEXT = CONTEXT
+    PATTERN_NAME = "licence_12_digits"
+    DESCRIPTION = "12 digits with the driver's licence context word"

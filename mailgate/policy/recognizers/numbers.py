@@ -11,6 +11,7 @@ the header of the column the match sits in.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar, cast
@@ -260,3 +261,28 @@ class IdentifierRecognizer(EntityRecognizer):
 def with_context(explanation: str, word: str | None) -> str:
     """Explanation text naming the context word that raised the score."""
     return f"{explanation} and the context word {word}" if word else explanation
+
+
+class CaptionedNumberRecognizer(IdentifierRecognizer):
+    """A number whose shape is common, reported only when its caption is near it.
+
+    Subclasses set PATTERN, CONTEXT, SCORE, PATTERN_NAME and DESCRIPTION (what
+    the number is, for the explanation).
+    """
+
+    PATTERN: ClassVar[re.Pattern[str]]
+    CONTEXT: ClassVar[tuple[str, ...]]
+    SCORE: ClassVar[float] = 0.9
+    PATTERN_NAME: ClassVar[str]
+    DESCRIPTION: ClassVar[str]  # the explanation: "<DESCRIPTION> <caption found>"
+
+    def candidates(self, text: str, norm: str) -> Iterator[Candidate]:
+        for match in self.PATTERN.finditer(norm):
+            start, end = match.span()
+            if not bounded(norm, start, end, joiners=joiners_of(match.group())):
+                continue
+            word = context_of(text, start, end, before=30).find(self.CONTEXT)
+            if word is None:
+                continue
+            why = f"{self.DESCRIPTION} {word}"
+            yield Candidate(start, end, self.SCORE, self.PATTERN_NAME, why)

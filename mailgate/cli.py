@@ -191,6 +191,139 @@ def user_list(ctx: Context, as_json: bool) -> None:
         click.echo(f"{row.username:<20} {row.display_name:<20} {roles}")
 
 
+@user.command("token")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for, e.g. the script using it.")
+@pass_context
+def user_token(ctx: Context, username: str, name: str) -> None:
+    """Create an API token (shown only now; send it as `Authorization: Bearer ...`)."""
+    from mailgate.web.sessions import create_token
+
+    with session_scope(ctx.engine) as session:
+        account = directory.get_user(session, username)
+        if not account.is_active:
+            raise click.ClickException(f"{username} is disabled")
+        token = create_token(session, account, name=name, actor="cli")
+    click.echo(token)
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_context
+def user_passwd(ctx: Context, username: str, password_stdin: bool) -> None:
+    """Set a user's password (at least 12 characters); their sessions end."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with session_scope(ctx.engine) as session:
+        account = directory.get_user(session, username)
+        directory.set_password(session, account, password, actor="cli")
+    click.echo(f"{username}: password set")
+
+
+@user.command("disable")
+@click.argument("username")
+@pass_context
+def user_disable(ctx: Context, username: str) -> None:
+    """Stop a user from signing in (sessions end, API tokens stop working)."""
+    with session_scope(ctx.engine) as session:
+        account = directory.get_user(session, username)
+        directory.set_active(session, account, False, actor="cli")
+    click.echo(f"{username}: disabled")
+
+
+@user.command("enable")
+@click.argument("username")
+@pass_context
+def user_enable(ctx: Context, username: str) -> None:
+    """Let a disabled user sign in again."""
+    with session_scope(ctx.engine) as session:
+        account = directory.get_user(session, username)
+        directory.set_active(session, account, True, actor="cli")
+    click.echo(f"{username}: enabled")
+
+
+@dept.command("signature")
+@click.argument("slug")
+@click.option(
+    "--file",
+    "source",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the signature block from this file ('-' for standard input).",
+)
+@pass_context
+def dept_signature(ctx: Context, slug: str, source: Any) -> None:
+    """Set the department's public signature block (without --file: print it)."""
+    with session_scope(ctx.engine) as session:
+        department = directory.get_department(session, slug)
+        if source is None:
+            click.echo(department.signature)
+            return
+        changed = directory.set_signature(session, department, source.read(), actor="cli")
+    click.echo(f"{slug}: signature {'saved' if changed else 'unchanged'}")
+
+
+@cli.group()
+def template() -> None:
+    """Reply templates of a department."""
+
+
+@template.command("add")
+@click.argument("slug")
+@click.option("--name", required=True, help="Template name shown to staff.")
+@click.option("--subject", default="", help="Subject line (empty: keep the reply's).")
+@click.option(
+    "--body-file",
+    required=True,
+    type=click.File("r", encoding="utf-8"),
+    help="File with the body text ('-' for standard input).",
+)
+@pass_context
+def template_add(ctx: Context, slug: str, name: str, subject: str, body_file: Any) -> None:
+    """Add a reply template to a department."""
+    from mailgate.models import User
+    from mailgate.workflow import reply_templates
+
+    body = body_file.read()
+    # Not a stored account: names the operator in the audit trail ("cli").
+    operator = User(username="cli")
+    with session_scope(ctx.engine) as session:
+        department = directory.get_department(session, slug)
+        added = reply_templates.create(
+            session,
+            department_id=department.id or 0,
+            actor=operator,
+            name=name,
+            subject=subject,
+            body=body,
+        )
+        template_id = added.id
+    click.echo(f"{slug}: template {template_id} added")
+
+
+@template.command("list")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def template_list(ctx: Context, slug: str, as_json: bool) -> None:
+    """A department's reply templates."""
+    from mailgate.workflow.reply_templates import list_templates
+
+    with session_scope(ctx.engine) as session:
+        department = directory.get_department(session, slug)
+        rows = [
+            {"id": t.id, "name": t.name, "subject": t.subject, "body": t.body}
+            for t in list_templates(session, department.id or 0)
+        ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:>5} {row['name']:<30} {row['subject']}")
+
+
 @cli.group()
 def mail() -> None:
     """Inspect stored mail (for operators)."""

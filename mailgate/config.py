@@ -44,9 +44,31 @@ class SmtpSettings(_Section):
     commit_batch: int = Field(default=64, ge=1, le=10_000)
 
 
+DEV_SECRET_KEY = "development-only-secret-key-change-me"
+
+
 class WebSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8025, ge=0, le=65535)
+    # Signs session cookies and salts the blocked log's hashes. Production refuses the default.
+    secret_key: str = DEV_SECRET_KEY
+    secret_key_file: str = ""
+    # Secure cookies (HTTPS only). Off only for the plain-HTTP development server.
+    secure_cookies: bool = False
+    session_idle_minutes: float = Field(default=30.0, gt=0)
+    session_absolute_hours: float = Field(default=12.0, gt=0)
+    # Failed sign-ins per user name (or per client) inside the window before back-off.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_minutes: float = Field(default=15.0, gt=0)
+    page_size: int = Field(default=50, ge=5, le=500)
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key_file:
+            try:
+                return Path(self.secret_key_file).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(f"web.secret_key_file: cannot read: {exc}") from exc
+        return self.secret_key
 
 
 class RelaySettings(_Section):
@@ -293,6 +315,11 @@ def _refuse_insecure_defaults(settings: Settings, source: str) -> None:
         problems.append("mail_domain is the development default; set the department mail domain")
     if settings.smtp.hostname == "mailgate.local":
         problems.append("smtp.hostname is the development default; set the MX host name")
+    web = settings.web
+    if not web.secret_key_file and web.secret_key == DEV_SECRET_KEY:
+        problems.append("web.secret_key is the development default; set web.secret_key_file")
+    if not web.secure_cookies:
+        problems.append("web.secure_cookies is off; serve the inbox over HTTPS and turn it on")
     relay = settings.delivery.relay
     if settings.delivery.mode == "relay" and relay.username and not (relay.starttls or relay.tls):
         problems.append("delivery.relay sends a password without TLS; set starttls or tls")

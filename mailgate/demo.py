@@ -16,7 +16,7 @@ from sqlmodel import select
 from mailgate import directory
 from mailgate.config import Settings
 from mailgate.db import session_scope, upgrade
-from mailgate.models import Department, Message, Role, User
+from mailgate.models import Department, Message, ReplyTemplate, Role, User
 from mailgate.passwords import hash_password
 from mailgate.serve import Service
 
@@ -25,6 +25,18 @@ DOMAIN = "mail.example-city.lg.jp"
 DEPARTMENTS = [
     ("kosodate", "子育て支援課", f"kosodate@{DOMAIN}"),
     ("toshi", "都市計画課", f"toshi-keikaku@{DOMAIN}"),
+]
+# Public signature blocks: the policy treats these numbers and names as the office's own.
+SIGNATURES = {
+    "kosodate": "――――――――――\nみどり区 子育て支援部 子育て支援課\n〒100-0001 東京都みどり区中央1-1-1\n電話 03-1234-5678\n――――――――――",
+    "toshi": "――――――――――\nみどり区 都市整備部 都市計画課\n〒100-0001 東京都みどり区中央1-1-1\n電話 03-1234-5690\n――――――――――",
+}
+TEMPLATES = [
+    (
+        "kosodate",
+        "受付のお知らせ",
+        "お問い合わせいただきありがとうございます。\n内容を確認のうえ、担当者から改めてご連絡いたします。",
+    ),
 ]
 USERS = [
     ("sato", "佐藤 花子", Role.STAFF, "kosodate"),
@@ -50,6 +62,13 @@ MAIL = [
         "Hello,\n\nWe are moving to the ward next month. Which documents do we need for nursery school?\n\nJohn",
     ),
     (
+        "hanako.ito@example.jp",
+        "伊藤 花子",
+        f"kosodate@{DOMAIN}",
+        "児童手当の申請",
+        "子育て支援課 御中\n\n児童手当の認定請求書を添付しますので、このメールで申請を受け付けてください。\n\n伊藤 花子",
+    ),
+    (
         "chounaikai@example.net",
         "緑町会 会長",
         f"toshi-keikaku@{DOMAIN}",
@@ -65,17 +84,26 @@ def seed(engine: Engine) -> bool:
         if session.exec(select(Department)).first() is not None:
             return False
         for slug, name, address in DEPARTMENTS:
-            directory.add_department(
+            department = directory.add_department(
                 session, slug=slug, name=name, addresses=[address], actor="demo"
             )
+            department.signature = SIGNATURES[slug]
+            session.add(department)
+            for template_slug, template_name, body in TEMPLATES:
+                if template_slug == slug:
+                    session.add(
+                        ReplyTemplate(
+                            department_id=department.id or 0, name=template_name, body=body
+                        )
+                    )
         password_hash = hash_password(DEMO_PASSWORD)
-        for username, display_name, role, department in USERS:
+        for username, display_name, role, slug_of_user in USERS:
             directory.add_user(
                 session,
                 username=username,
                 display_name=display_name,
                 role=role,
-                department_slug=department,
+                department_slug=slug_of_user,
                 password_hash=password_hash,
                 actor="demo",
             )
@@ -123,7 +151,7 @@ async def run_demo(
         f"  SMTP : {settings.smtp.host}:{service.smtp_port}  (accepts mail for {', '.join(a for *_, a in DEPARTMENTS)})"
     )
     print(
-        f"  Web  : http://{settings.web.host}:{service.web_port}/healthz  (the inbox UI is not built yet)"
+        f"  Web  : http://{settings.web.host}:{service.web_port}/  (sign in as sato: staff, suzuki: supervisor)"
     )
     print(f"  Mail : {messages} messages stored; outgoing mail goes to {settings.outbox_path}/")
     print(f"  Logins (password {DEMO_PASSWORD}): {', '.join(users)}")

@@ -34,6 +34,7 @@ from mailgate.inbound.smtpd import AddressBook, InboundHandler, TrackedSMTP
 
 if TYPE_CHECKING:
     from mailgate.inbound.imap import ImapPoller
+    from mailgate.workflow.policy_gate import PolicyGate
 
 log = logging.getLogger(__name__)
 ROLES = ("smtp", "web", "worker", "imap")
@@ -60,6 +61,8 @@ class Service:
     # Off in tests, which run the service inside pytest's own process.
     handle_signals: bool = True
     imap: ImapPoller | None = None
+    # The web role's policy gate; None loads the default policy on the first submit.
+    gate: PolicyGate | None = None
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -171,7 +174,7 @@ class Service:
 
         web = self.settings.web
         config = uvicorn.Config(
-            create_app(self.settings, self.engine),
+            create_app(self.settings, self.engine, self.gate),
             host=web.host,
             port=web.port,
             log_level="warning",

@@ -20,6 +20,10 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from mailgate.db import make_engine, upgrade
+from mailgate.policy.loader import Policy, load_policy
+from mailgate.policy.nlp import Analyzer, build_analyzer
+from mailgate.policy.rules.base import Resources
+from mailgate.resources import data_dir
 
 PG_ADMIN_URL = os.environ.get(
     "MAILGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -101,3 +105,22 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     path = tmp_path / "mailgate.db"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    """GiNZA (~420 MiB, 2-4 s to load): built once per test session, only when asked for."""
+    return build_analyzer()
+
+
+@pytest.fixture(scope="session")
+def shared_resources(analyzer: Analyzer) -> Resources:
+    """Resources for the default policy's directory, with the session's analyzer in place."""
+    shared = Resources(data_dir("policies"))
+    shared.get("analyzer", lambda: analyzer)
+    return shared
+
+
+@pytest.fixture(scope="session")
+def default_policy(shared_resources: Resources) -> Policy:
+    return load_policy(resources=shared_resources)

@@ -110,11 +110,19 @@ def test_production_refuses_development_defaults(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         load_settings(path, environ={})
     message = str(error.value)
-    for problem in ("mail_domain", "smtp.hostname", "without TLS", "password is inline"):
+    for problem in (
+        "mail_domain",
+        "smtp.hostname",
+        "without TLS",
+        "password is inline",
+        "web.secret_key",
+        "secure_cookies",
+    ):
         assert problem in message
     fixed = write(
         tmp_path,
         'environment = "production"\nmail_domain = "mail.example-city.lg.jp"\n[smtp]\nhostname = "mx.example-city.lg.jp"\n'
-        '[delivery]\nmode = "relay"\n[delivery.relay]\nusername = "u"\nstarttls = true\npassword_file = "/run/secrets/relay"\n',
+        '[delivery]\nmode = "relay"\n[delivery.relay]\nusername = "u"\nstarttls = true\npassword_file = "/run/secrets/relay"\n'
+        '[web]\nsecret_key_file = "/run/secrets/web"\nsecure_cookies = true\n',
     )
     assert load_settings(fixed, environ={}).environment == "production"

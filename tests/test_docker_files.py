@@ -292,6 +292,8 @@ def test_dockerfile_runtime_stage() -> None:
     env |= {
         "MAILGATE_MAIL_DOMAIN": "mail.example-city.lg.jp",
         "MAILGATE_SMTP_HOSTNAME": "mx.example-city.lg.jp",
+        "MAILGATE_WEB_SECRET_KEY_FILE": "/run/secrets/web_secret_key",
+        "MAILGATE_WEB_SECURE_COOKIES": "true",
     }
     settings = load_settings(environ=env)
     assert settings.smtp.host == settings.web.host == "0.0.0.0"

@@ -27,6 +27,7 @@ from mailgate.models import (
     MessageState,
     utcnow,
 )
+from mailgate.workflow import thread_state
 
 WORKER_ACTOR = "worker"
 _OPEN = (DeliveryState.QUEUED.value, DeliveryState.DEFERRED.value)
@@ -91,6 +92,7 @@ def enqueue(
     message.state = MessageState.QUEUED
     session.add(message)
     session.flush()
+    thread_state.refresh(session, message.thread_id)
     audit.record(
         session,
         "delivery.queued",
@@ -201,6 +203,7 @@ def _finish(
     message.state = MessageState(outcome.value)
     session.add(message)
     session.flush()
+    thread_state.refresh(session, message.thread_id)
     details: dict[str, object] = {
         "delivery_id": delivery_id,
         "attempt": delivery.attempts,

@@ -26,6 +26,7 @@ from mailgate.models import (
     Thread,
     utcnow,
 )
+from mailgate.workflow import thread_state
 
 # Longest values that fit the columns; longer ones are cut, never refused.
 _SHORT = 320
@@ -108,6 +109,8 @@ def file_reception(
     thread.last_message_at = counterpart.last_message_at = now
     thread.status = "open"  # a new message from the resident reopens a thread marked done
     session.add_all([thread, counterpart])
+    session.flush()
+    thread_state.refresh(session, thread.id or 0)
     audit.record(
         session,
         "mail.received",

@@ -18,8 +18,17 @@ from mailgate.models.mail import (
 )
 from mailgate.models.policy import SentFingerprint
 from mailgate.models.user import Membership, Role, User
+from mailgate.models.web import ApiToken, LoginAttempt, WebSession
+from mailgate.models.workflow import Approval, BlockedEvent, Decision, ReplyTemplate
 
 __all__ = [
+    "ApiToken",
+    "Approval",
+    "BlockedEvent",
+    "Decision",
+    "LoginAttempt",
+    "ReplyTemplate",
+    "WebSession",
     "Attachment",
     "AuditEvent",
     "Blob",

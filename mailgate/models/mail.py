@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Index, LargeBinary, Text
 from sqlmodel import Column, Field, SQLModel, UniqueConstraint
@@ -71,7 +72,8 @@ class Counterpart(SQLModel, table=True):
 class Thread(SQLModel, table=True):
     __table_args__ = (
         Index("ix_thread_subject", "department_id", "counterpart_id", "subject_key"),
-        Index("ix_thread_recent", "department_id", "last_message_at"),
+        Index("ix_thread_recent", "department_id", "last_message_at", "id"),
+        Index("ix_thread_state", "department_id", "state", "last_message_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -81,6 +83,8 @@ class Thread(SQLModel, table=True):
     # Subject without reply/forward prefixes, NFKC-folded: the fallback threading key.
     subject_key: str = Field(default="", max_length=500)
     status: str = Field(default="open", max_length=16)  # open | done
+    # What the inbox shows and filters on; kept by mailgate.workflow.thread_state.refresh.
+    state: str = Field(default="new", max_length=24)
     assignee_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
@@ -114,6 +118,7 @@ class Message(SQLModel, table=True):
         UniqueConstraint("department_id", "dedupe_key"),
         Index("ix_message_thread", "thread_id", "id"),
         Index("ix_message_counterpart", "counterpart_id", "id"),
+        Index("ix_message_queue", "department_id", "state", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -153,6 +158,11 @@ class Message(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSONColumn, nullable=False)
     )
     author_id: int | None = Field(default=None, foreign_key="user.id")
+    # Whoever last changed the draft: like the author, they may never approve it.
+    last_editor_id: int | None = Field(default=None, foreign_key="user.id")
+    submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    # The policy verdict of the last submit (Verdict.to_dict()); shown to author and approver.
+    policy_report: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONColumn))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

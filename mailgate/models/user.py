@@ -27,7 +27,8 @@ class User(SQLModel, table=True):
     display_name: str = Field(default="", max_length=200)
     # argon2 hash; None means the account cannot sign in yet.
     password_hash: str | None = Field(default=None, max_length=300)
-    locale: str = Field(default="ja", max_length=10)
+    # "auto" follows the browser's Accept-Language (Japanese when it names neither); or "ja", "en".
+    locale: str = Field(default="auto", max_length=10)
     is_active: bool = True
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)

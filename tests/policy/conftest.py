@@ -1,4 +1,4 @@
-"""Policy test fixtures: the analyzer (GiNZA, ~420 MiB, 2-4 s to load) is built once per session."""
+"""Policy test fixtures (the analyzer and shared resources live in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from mailgate.policy.mail import OutgoingMail
-from mailgate.policy.nlp import Analyzer, build_analyzer
 from mailgate.policy.rules.base import Resources
 from mailgate.policy.structure import analyse
 from mailgate.policy.units import TextUnit
-from mailgate.resources import data_dir
-
-
-@pytest.fixture(scope="session")
-def analyzer() -> Analyzer:
-    return build_analyzer()
-
-
-@pytest.fixture(scope="session")
-def shared_resources(analyzer: Analyzer) -> Resources:
-    """Resources for the default policy's directory, with the session's analyzer in place."""
-    shared = Resources(data_dir("policies"))
-    shared.get("analyzer", lambda: analyzer)
-    return shared
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,7 @@ class SmtpSettings(_Section):
 
 
 DEV_SECRET_KEY = "development-only-secret-key-change-me"
+EXAMPLE_E_APPLICATION_URL = "https://e-shinsei.example-city.lg.jp/"
 
 
 class WebSettings(_Section):
@@ -61,6 +62,8 @@ class WebSettings(_Section):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: float = Field(default=15.0, gt=0)
     page_size: int = Field(default=50, ge=5, le=500)
+    # Where the ready reply to an e-mailed application sends residents (the e-application service).
+    e_application_url: str = EXAMPLE_E_APPLICATION_URL
 
     def resolved_secret_key(self) -> str:
         if self.secret_key_file:
@@ -320,6 +323,8 @@ def _refuse_insecure_defaults(settings: Settings, source: str) -> None:
         problems.append("web.secret_key is the development default; set web.secret_key_file")
     if not web.secure_cookies:
         problems.append("web.secure_cookies is off; serve the inbox over HTTPS and turn it on")
+    if web.e_application_url == EXAMPLE_E_APPLICATION_URL:
+        problems.append("web.e_application_url is the example; set the e-application service's URL")
     relay = settings.delivery.relay
     if settings.delivery.mode == "relay" and relay.username and not (relay.starttls or relay.tls):
         problems.append("delivery.relay sends a password without TLS; set starttls or tls")
@@ -390,6 +395,14 @@ max_message_size = 26214400
 [web]
 host = "127.0.0.1"
 port = 8025
+# Signs session cookies; create with: openssl rand -hex 32 > /etc/mailgate/web_secret_key
+# secret_key_file = "/etc/mailgate/web_secret_key"
+# Behind the HTTPS reverse proxy (production requires it):
+# secure_cookies = true
+# session_idle_minutes = 30
+# session_absolute_hours = 12
+# The e-application service residents are sent to when they apply by e-mail:
+# e_application_url = "https://shinsei.example-city.lg.jp/"
 
 [delivery]
 # "outbox" writes each outgoing message to data_dir/outbox/*.eml (no relay needed);

@@ -117,12 +117,14 @@ def test_production_refuses_development_defaults(tmp_path: Path) -> None:
         "password is inline",
         "web.secret_key",
         "secure_cookies",
+        "e_application_url",
     ):
         assert problem in message
     fixed = write(
         tmp_path,
         'environment = "production"\nmail_domain = "mail.example-city.lg.jp"\n[smtp]\nhostname = "mx.example-city.lg.jp"\n'
         '[delivery]\nmode = "relay"\n[delivery.relay]\nusername = "u"\nstarttls = true\npassword_file = "/run/secrets/relay"\n'
-        '[web]\nsecret_key_file = "/run/secrets/web"\nsecure_cookies = true\n',
+        '[web]\nsecret_key_file = "/run/secrets/web"\nsecure_cookies = true\n'
+        'e_application_url = "https://shinsei.example-city.lg.jp/"\n',
     )
     assert load_settings(fixed, environ={}).environment == "production"

@@ -294,6 +294,7 @@ def test_dockerfile_runtime_stage() -> None:
         "MAILGATE_SMTP_HOSTNAME": "mx.example-city.lg.jp",
         "MAILGATE_WEB_SECRET_KEY_FILE": "/run/secrets/web_secret_key",
         "MAILGATE_WEB_SECURE_COOKIES": "true",
+        "MAILGATE_WEB_E_APPLICATION_URL": "https://shinsei.example-city.lg.jp/",
     }
     settings = load_settings(environ=env)
     assert settings.smtp.host == settings.web.host == "0.0.0.0"

@@ -25,7 +25,9 @@ def world(engine: Engine) -> World:
 
 
 @pytest.fixture
-def server(tmp_path: Path, db_url: str, engine: Engine, world: World, gate: PolicyGate) -> Iterator[LiveServer]:
+def server(
+    tmp_path: Path, db_url: str, engine: Engine, world: World, gate: PolicyGate
+) -> Iterator[LiveServer]:
     live = LiveServer(web_settings(tmp_path, db_url), engine, gate).start()
     yield live
     live.stop()

@@ -210,7 +210,12 @@ def login(client: httpx.Client, username: str, password: str = PASSWORD) -> http
     assert page.status_code == 200, page.text
     response = client.post(
         "/login",
-        data={"username": username, "password": password, "csrf_token": csrf_of(page.text), "next": "/"},
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": csrf_of(page.text),
+            "next": "/",
+        },
     )
     return response
 

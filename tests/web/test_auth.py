@@ -5,7 +5,9 @@ from __future__ import annotations
 from tests.web.harness import PASSWORD, LiveServer, World, csrf_of, form_token, login, signed_in
 
 
-def test_login_sets_a_hardened_cookie_and_logout_ends_the_session(server: LiveServer, world: World) -> None:
+def test_login_sets_a_hardened_cookie_and_logout_ends_the_session(
+    server: LiveServer, world: World
+) -> None:
     client = server.client()
     response = login(client, world.own.staff)
     assert response.status_code == 303
@@ -21,7 +23,9 @@ def test_login_sets_a_hardened_cookie_and_logout_ends_the_session(server: LiveSe
     assert other.get("/account").status_code == 303
 
 
-def test_wrong_password_is_refused_and_repeated_failures_back_off(server: LiveServer, world: World) -> None:
+def test_wrong_password_is_refused_and_repeated_failures_back_off(
+    server: LiveServer, world: World
+) -> None:
     client = server.client()
     for _ in range(5):
         assert login(client, world.own.staff, "wrong password").status_code == 401
@@ -42,7 +46,10 @@ def test_forms_without_the_csrf_token_are_refused(server: LiveServer, world: Wor
         headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 403
-    assert client.post("/account/language", data={"locale": "en", "csrf_token": token}).status_code == 303
+    assert (
+        client.post("/account/language", data={"locale": "en", "csrf_token": token}).status_code
+        == 303
+    )
 
 
 def test_login_form_needs_its_own_csrf_cookie(server: LiveServer, world: World) -> None:
@@ -75,7 +82,11 @@ def test_pages_need_a_session_and_send_security_headers(server: LiveServer) -> N
     assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
     page = client.get("/login")
     csp = page.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp
+    )
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["cache-control"] == "no-store"
 

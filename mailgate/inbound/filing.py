@@ -162,9 +162,11 @@ def _thread(
 ) -> Thread:
     ids = [i[:_LONG] for i in lookup_ids(parsed)]
     if ids:
+        # dedupe_key is the Message-ID whenever there is one, and (department, dedupe_key) is
+        # indexed: message_id_header is not, which scanned the department at a million messages.
         rows = session.exec(
-            select(Message.message_id_header, Message.thread_id).where(
-                Message.department_id == department_id, col(Message.message_id_header).in_(ids)
+            select(Message.dedupe_key, Message.thread_id).where(
+                Message.department_id == department_id, col(Message.dedupe_key).in_(ids)
             )
         ).all()
         by_id = dict(rows)

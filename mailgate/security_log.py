@@ -3,24 +3,23 @@
 Read-only: the list with filters and keyset paging, the counts per day by
 reason for the chart, and the CSV rows. Nothing here reads a draft's text; the
 log rows (mailgate.workflow.blocklog) hold positions, masked excerpts and salted
-hashes only. Days are calendar days in Asia/Tokyo, where the users work.
+hashes only. Days are calendar days in Japan (mailgate.localtime), where the users work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Text, and_, cast, or_
 from sqlmodel import Session, col, select
 
+from mailgate.localtime import day_start, format_local, local_date, today
 from mailgate.models import AuditEvent, BlockedEvent, Department, User
 from mailgate.policy.findings import Reason
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PAGE_SIZE = 50
 CHART_DAYS = 30  # default chart range: the last 30 days
@@ -81,38 +80,11 @@ def entity_label(t: Translate, entity_type: str | None) -> str:
     return t(label) if label else entity_type
 
 
-def local_time(value: datetime) -> str:
-    return value.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
-
-
-def local_day(value: datetime) -> date:
-    return value.astimezone(TOKYO).date()
-
-
-def day_start(day: date) -> datetime:
-    """00:00 in Tokyo of `day`, as an aware UTC datetime."""
-    return datetime.combine(day, time(0), TOKYO).astimezone(UTC)
-
-
-def today() -> date:
-    return datetime.now(TOKYO).date()
-
-
-def parse_day(value: str | None) -> date | None:
-    """A YYYY-MM-DD from the query string; None if empty or not a date."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
 @dataclass
 class Filters:
     department_id: int | None = None
     reason: str | None = None
-    date_from: date | None = None  # Tokyo calendar days, both inclusive
+    date_from: date | None = None  # Japan calendar days, both inclusive
     date_to: date | None = None
 
     def query(self) -> dict[str, str]:
@@ -273,7 +245,7 @@ def chart_range(filters: Filters) -> tuple[date, date]:
 
 
 def daily_counts(session: Session, filters: Filters) -> DailyCounts:
-    """Blocks per Tokyo day by reason. An event with two reasons counts under both."""
+    """Blocks per Japan day by reason. An event with two reasons counts under both."""
     start, end = chart_range(filters)
     ranged = Filters(filters.department_id, filters.reason, start, end)
     query = _filtered(select(BlockedEvent.at, BlockedEvent.reasons), ranged)
@@ -282,7 +254,7 @@ def daily_counts(session: Session, filters: Filters) -> DailyCounts:
     counts = {reason: [0] * len(days) for reason in REASONS}
     totals = [0] * len(days)
     for at, reasons in session.exec(query):
-        i = index.get(local_day(at))
+        i = index.get(local_date(at))
         if i is None:
             continue
         totals[i] += 1
@@ -337,7 +309,7 @@ def csv_rows(session: Session, filters: Filters, t: Translate) -> Iterator[list[
         yield [
             csv_cell(value)
             for value in (
-                local_time(event.at),
+                format_local(event.at),
                 row.department,
                 row.author,
                 "; ".join(reason_label(t, r) for r in event.reasons),

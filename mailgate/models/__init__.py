@@ -1,6 +1,6 @@
 """All tables; importing this package registers them on SQLModel.metadata."""
 
-from mailgate.models.audit import AuditEvent
+from mailgate.models.audit import AuditCheck, AuditEvent
 from mailgate.models.base import utcnow
 from mailgate.models.delivery import Delivery, DeliveryAttempt, DeliveryState
 from mailgate.models.department import Department, DepartmentAddress
@@ -22,6 +22,7 @@ from mailgate.models.web import ApiToken, LoginAttempt, WebSession
 from mailgate.models.workflow import Approval, BlockedEvent, Decision, ReplyTemplate
 
 __all__ = [
+    "AuditCheck",
     "ApiToken",
     "Approval",
     "BlockedEvent",

@@ -29,3 +29,25 @@ class AuditEvent(SQLModel, table=True):
     )
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+class AuditCheck(SQLModel, table=True):
+    """A full verification of the chain: when, by whom, how far, and the result.
+
+    Pages verify only the events after the newest intact full check (cheap), so
+    a full check must run regularly (`mailgate audit verify`, e.g. daily from cron,
+    or the button on /audit); each one is recorded here.
+    """
+
+    __tablename__ = "audit_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    actor: str = Field(default="", max_length=100)
+    events: int = 0
+    intact: bool = True
+    # The last event the check covered (its id and hash): later checks start there.
+    through_id: int | None = None
+    through_hash: str = Field(default="", max_length=64)
+    broken_at: int | None = None
+    reason: str = Field(default="", max_length=200)

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mailgate import __version__
 from mailgate.config import Settings
 from mailgate.errors import NotFound
+from mailgate.localtime import format_local
 from mailgate.resources import data_dir
 from mailgate.web import i18n
 from mailgate.web.access import walk_routes
@@ -46,6 +47,7 @@ def create_app(settings: Settings, engine: Engine, gate: PolicyGate | None = Non
     web = data_dir("web")
     templates = Jinja2Templates(directory=str(web / "templates"))
     templates.env.globals["version"] = __version__
+    templates.env.filters["localtime"] = format_local  # {{ message.created_at|localtime }}
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(web / "static")), name="static")
     for router in ROUTERS:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from mailgate import audit
 from mailgate.delivery import queue
 from mailgate.mail.compose import content_hash
 from mailgate.models import Approval, Attachment, Decision, Message, MessageState, User, utcnow
 from mailgate.policy import history
-from mailgate.workflow import states, thread_state
+from mailgate.workflow import message_audit, states, thread_state
 from mailgate.workflow.errors import SelfApprovalError, WorkflowError
 
 MAX_COMMENT = 2000
@@ -52,6 +51,14 @@ def _decide(
     return approval
 
 
+def _hand_back(session: Session, message: Message, state: MessageState) -> None:
+    """The message leaves the approval queue and goes back to its author."""
+    message.state = state
+    session.add(message)
+    session.flush()
+    thread_state.refresh(session, message.thread_id)
+
+
 def approve(session: Session, message: Message, *, actor: User, comment: str = "") -> Approval:
     states.require(message, "approve")
     if not may_approve(message, actor):
@@ -67,14 +74,11 @@ def approve(session: Session, message: Message, *, actor: User, comment: str = "
             counterpart=address,
             body=message.text_body,
         )
-    audit.record(
+    message_audit.record(
         session,
         "message.approved",
-        actor=actor.username,
-        actor_id=actor.id,
-        department_id=message.department_id,
-        object_type="message",
-        object_id=message.id or "",
+        message,
+        actor=actor,
         details={"approval": approval.id, "content_hash": approval.content_hash},
     )
     queue.enqueue(
@@ -92,19 +96,9 @@ def reject(session: Session, message: Message, *, actor: User, comment: str) -> 
     if not comment.strip():
         raise WorkflowError("a rejection needs a comment for the author")
     approval = _decide(session, message, actor=actor, decision=Decision.REJECTED, comment=comment)
-    message.state = MessageState.REJECTED
-    session.add(message)
-    session.flush()
-    thread_state.refresh(session, message.thread_id)
-    audit.record(
-        session,
-        "message.rejected",
-        actor=actor.username,
-        actor_id=actor.id,
-        department_id=message.department_id,
-        object_type="message",
-        object_id=message.id or "",
-        details={"approval": approval.id},
+    _hand_back(session, message, MessageState.REJECTED)
+    message_audit.record(
+        session, "message.rejected", message, actor=actor, details={"approval": approval.id}
     )
     return approval
 
@@ -113,17 +107,6 @@ def withdraw(session: Session, message: Message, *, actor: User, comment: str = 
     """Take a submitted draft back from the approval queue to edit it further."""
     states.require(message, "withdraw")
     approval = _decide(session, message, actor=actor, decision=Decision.WITHDRAWN, comment=comment)
-    message.state = MessageState.WITHDRAWN
-    session.add(message)
-    session.flush()
-    thread_state.refresh(session, message.thread_id)
-    audit.record(
-        session,
-        "message.withdrawn",
-        actor=actor.username,
-        actor_id=actor.id,
-        department_id=message.department_id,
-        object_type="message",
-        object_id=message.id or "",
-    )
+    _hand_back(session, message, MessageState.WITHDRAWN)
+    message_audit.record(session, "message.withdrawn", message, actor=actor)
     return approval

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
 
 from sqlmodel import Session, col, select
 
-from mailgate import audit
 from mailgate.directory import addresses_of, normalise_address
+from mailgate.localtime import format_local
 from mailgate.mail.compose import new_message_id
 from mailgate.mail.threading import normalise_subject
 from mailgate.models import (
@@ -23,7 +22,7 @@ from mailgate.models import (
     utcnow,
 )
 from mailgate.policy.findings import Verdict
-from mailgate.workflow import blocklog, states, thread_state
+from mailgate.workflow import blocklog, message_audit, states, thread_state
 from mailgate.workflow.errors import WorkflowError
 from mailgate.workflow.policy_gate import PolicyGate
 
@@ -90,8 +89,7 @@ def _counterpart(session: Session, department_id: int, address: str) -> Counterp
 
 def quote(message: Message) -> str:
     """The resident's text quoted below a reply, in the form Japanese mail clients use."""
-    when = message.date or message.created_at
-    stamp = when.astimezone(UTC).strftime("%Y/%m/%d %H:%M UTC") if when else ""
+    stamp = format_local(message.date or message.created_at)  # Japan time, as the resident sent it
     who = (
         f"{message.from_name} <{message.from_address}>"
         if message.from_name
@@ -99,6 +97,54 @@ def quote(message: Message) -> str:
     )
     lines = [f"> {line}" if line else ">" for line in message.text_body.splitlines()]
     return "\n".join([f"{stamp} {who}:", *lines])
+
+
+def _create_draft(
+    session: Session,
+    *,
+    thread: Thread,
+    counterpart: Counterpart,
+    author: User,
+    mail_domain: str,
+    to: list[str],
+    cc: list[str],
+    subject: str,
+    body: str,
+    reply: bool,
+    in_reply_to: str = "",
+    references: list[str] | None = None,
+) -> Message:
+    """The outbound draft in `thread`, sent from the department's first address; audited."""
+    message = Message(
+        department_id=thread.department_id,
+        thread_id=thread.id or 0,
+        counterpart_id=counterpart.id or 0,
+        direction=Direction.OUTBOUND,
+        state=MessageState.DRAFT,
+        message_id_header=new_message_id(mail_domain),
+        dedupe_key="",
+        in_reply_to=in_reply_to,
+        references=references or [],
+        subject=subject,
+        from_address=sender_address(session, thread.department_id),
+        to_addresses=to,
+        cc_addresses=cc,
+        text_body=body,
+        author_id=author.id,
+        last_editor_id=author.id,
+    )
+    message.dedupe_key = message.message_id_header
+    session.add(message)
+    session.flush()
+    thread_state.refresh(session, thread.id or 0)
+    message_audit.record(
+        session,
+        "draft.create",
+        message,
+        actor=author,
+        details={"thread_id": thread.id, "reply": reply},
+    )
+    return message
 
 
 def start_reply(
@@ -123,38 +169,20 @@ def start_reply(
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
     text = body if body is not None else ("\n\n" + quote(original) if original else "")
-    message = Message(
-        department_id=thread.department_id,
-        thread_id=thread.id or 0,
-        counterpart_id=counterpart.id or 0,
-        direction=Direction.OUTBOUND,
-        state=MessageState.DRAFT,
-        message_id_header=new_message_id(mail_domain),
-        dedupe_key="",
+    return _create_draft(
+        session,
+        thread=thread,
+        counterpart=counterpart,
+        author=author,
+        mail_domain=mail_domain,
+        to=[counterpart.address],
+        cc=[],
+        subject=subject,
+        body=text,
+        reply=True,
         in_reply_to=in_reply_to,
         references=references,
-        subject=subject,
-        from_address=sender_address(session, thread.department_id),
-        to_addresses=[counterpart.address],
-        text_body=text,
-        author_id=author.id,
-        last_editor_id=author.id,
     )
-    message.dedupe_key = message.message_id_header
-    session.add(message)
-    session.flush()
-    thread_state.refresh(session, thread.id or 0)
-    audit.record(
-        session,
-        "draft.create",
-        actor=author.username,
-        actor_id=author.id,
-        department_id=thread.department_id,
-        object_type="message",
-        object_id=message.id or "",
-        details={"thread_id": thread.id, "reply": True},
-    )
-    return message
 
 
 def start_new(
@@ -175,37 +203,18 @@ def start_new(
     )
     session.add(thread)
     session.flush()
-    message = Message(
-        department_id=department.id or 0,
-        thread_id=thread.id or 0,
-        counterpart_id=counterpart.id or 0,
-        direction=Direction.OUTBOUND,
-        state=MessageState.DRAFT,
-        message_id_header=new_message_id(mail_domain),
-        dedupe_key="",
-        subject=data.subject,
-        from_address=sender_address(session, department.id or 0),
-        to_addresses=to,
-        cc_addresses=cc,
-        text_body=data.body,
-        author_id=author.id,
-        last_editor_id=author.id,
-    )
-    message.dedupe_key = message.message_id_header
-    session.add(message)
-    session.flush()
-    thread_state.refresh(session, thread.id or 0)
-    audit.record(
+    return _create_draft(
         session,
-        "draft.create",
-        actor=author.username,
-        actor_id=author.id,
-        department_id=department.id,
-        object_type="message",
-        object_id=message.id or "",
-        details={"thread_id": thread.id, "reply": False},
+        thread=thread,
+        counterpart=counterpart,
+        author=author,
+        mail_domain=mail_domain,
+        to=to,
+        cc=cc,
+        subject=data.subject,
+        body=data.body,
+        reply=False,
     )
-    return message
 
 
 def edit(session: Session, message: Message, *, editor: User, data: DraftInput) -> Message:
@@ -220,15 +229,7 @@ def edit(session: Session, message: Message, *, editor: User, data: DraftInput) 
     session.add(message)
     session.flush()
     thread_state.refresh(session, message.thread_id)
-    audit.record(
-        session,
-        "draft.edit",
-        actor=editor.username,
-        actor_id=editor.id,
-        department_id=message.department_id,
-        object_type="message",
-        object_id=message.id or "",
-    )
+    message_audit.record(session, "draft.edit", message, actor=editor)
     return message
 
 
@@ -243,22 +244,16 @@ def submit(
     verdict = gate.check(session, message)
     message.policy_report = verdict.to_dict()
     message.submitted_at = utcnow()
-    common = {
-        "actor": actor.username,
-        "actor_id": actor.id,
-        "department_id": message.department_id,
-        "object_type": "message",
-        "object_id": message.id or "",
-    }
     if verdict.blocked:
         message.state = MessageState.BLOCKED
         event = blocklog.entry(message, verdict, secret=secret, author_id=actor.id)
         session.add(event)
         session.flush()
-        audit.record(
+        message_audit.record(
             session,
             "draft.blocked",
-            **common,  # type: ignore[arg-type]
+            message,
+            actor=actor,
             details={
                 "blocked_event": event.id,
                 "reasons": event.reasons,
@@ -268,10 +263,11 @@ def submit(
         )
     else:
         message.state = MessageState.PENDING_APPROVAL
-        audit.record(
+        message_audit.record(
             session,
             "draft.submitted",
-            **common,  # type: ignore[arg-type]
+            message,
+            actor=actor,
             details={"policy_version": verdict.policy_version},
         )
     session.add(message)

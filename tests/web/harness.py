@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -26,9 +27,10 @@ from mailgate.config import Settings
 from mailgate.db import session_scope
 from mailgate.directory import add_department, add_user
 from mailgate.inbound.filing import file_reception
-from mailgate.models import Reception, Role, utcnow
+from mailgate.models import Message, Reception, Role, Thread, User, utcnow
 from mailgate.passwords import hash_password
 from mailgate.web.app import create_app
+from mailgate.workflow import drafts
 from mailgate.workflow.policy_gate import PolicyGate
 
 PASSWORD = "correct horse battery staple"
@@ -231,3 +233,54 @@ def form_token(client: httpx.Client, path: str = "/account") -> str:
     page = client.get(path)
     assert page.status_code == 200, (path, page.status_code)
     return csrf_of(page.text)
+
+
+# --- shared steps of the web tests -----------------------------------------------------------
+
+
+def resident_writes(server: LiveServer, dept: Dept, **fields: Any) -> Message:
+    """A resident's mail to `dept` (resident_mail's fields), filed as after SMTP 250."""
+    message_id = deliver(
+        server.engine, dept.id, resident_mail(to=dept.address, **fields), dept.address
+    )
+    with server.session() as session:
+        message = session.get(Message, message_id)
+        assert message is not None
+        return message
+
+
+def post_form(client: httpx.Client, page: str, url: str, **data: str) -> httpx.Response:
+    """Post like the browser: the CSRF token from a page, then the form to `url`."""
+    token = csrf_of(client.get(page).text)
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def post_reply(
+    client: httpx.Client,
+    thread_id: int,
+    body: str,
+    *,
+    subject: str = "Re: 保育園の入園について",
+    action: str = "submit",
+) -> httpx.Response:
+    """Reply to the resident (taro.yamada@example.jp) with the thread's reply form."""
+    reply = f"/threads/{thread_id}/reply"
+    return post_form(
+        client, reply, reply, to="taro.yamada@example.jp", subject=subject, body=body, action=action
+    )
+
+
+def submit_reply(server: LiveServer, thread_id: int, author_id: int, body: str) -> Message:
+    """A reply with `body` written and submitted through the workflow to the real gate."""
+    with server.session() as session:
+        thread = session.get(Thread, thread_id)
+        author = session.get(User, author_id)
+        assert thread is not None and author is not None
+        draft = drafts.start_reply(
+            session, thread=thread, author=author, mail_domain="example.jp", body=body
+        )
+        drafts.submit(
+            session, server.app.state.gate, draft, actor=author, secret=server.app.state.secret
+        )
+        session.commit()
+        return draft

@@ -18,8 +18,16 @@ from mailgate.models import (
 )
 from mailgate.passwords import hash_password
 from mailgate.workflow import approvals
-from tests.web.harness import PASSWORD, LiveServer, World, csrf_of, signed_in
-from tests.web.test_compose import edit_values, message, outbound, post_form, resident_thread
+from tests.web.harness import (
+    PASSWORD,
+    LiveServer,
+    World,
+    csrf_of,
+    post_form,
+    post_reply,
+    signed_in,
+)
+from tests.web.test_compose import edit_values, message, outbound, resident_thread
 
 CLEAN = "お問い合わせありがとうございます。入園の申込みは来月1日から受け付けます。"
 APPROVE_FORM = re.compile(r'action="/messages/\d+/approve"')
@@ -28,15 +36,7 @@ APPROVE_FORM = re.compile(r'action="/messages/\d+/approve"')
 def submitted_reply(server: LiveServer, world: World, username: str, body: str = CLEAN) -> int:
     thread_id = resident_thread(server, world)
     client = signed_in(server, username)
-    response = post_form(
-        client,
-        f"/threads/{thread_id}/reply",
-        f"/threads/{thread_id}/reply",
-        to="taro.yamada@example.jp",
-        subject="Re: 保育園の入園について",
-        body=body,
-        action="submit",
-    )
+    response = post_reply(client, thread_id, body)
     assert response.status_code == 303
     assert response.headers["location"] == f"/threads/{thread_id}?notice=submitted"
     draft = outbound(server, thread_id)[-1]

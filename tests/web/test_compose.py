@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import httpx
 from markupsafe import escape
 from sqlmodel import col, select
 
@@ -18,20 +17,24 @@ from mailgate.models import (
     ReplyTemplate,
     Thread,
 )
-from tests.web.harness import LiveServer, World, csrf_of, deliver, resident_mail, signed_in
+from tests.web.harness import (
+    LiveServer,
+    World,
+    csrf_of,
+    deliver,
+    post_form,
+    post_reply,
+    resident_mail,
+    resident_writes,
+    signed_in,
+)
 
 MY_NUMBER = "123456789018"  # a valid check digit
 LEAK = f"お問い合わせの件、鈴木一郎さんのマイナンバーは {MY_NUMBER} です。"
 
 
 def resident_thread(server: LiveServer, world: World) -> int:
-    message_id = deliver(
-        server.engine, world.own.id, resident_mail(to=world.own.address), world.own.address
-    )
-    with server.session() as session:
-        message = session.get(Message, message_id)
-        assert message is not None
-        return message.thread_id
+    return resident_writes(server, world.own).thread_id
 
 
 def outbound(server: LiveServer, thread_id: int | None = None) -> list[Message]:
@@ -47,12 +50,6 @@ def message(server: LiveServer, message_id: int) -> Message:
         found = session.get(Message, message_id)
         assert found is not None
         return found
-
-
-def post_form(client: httpx.Client, page: str, url: str, **data: str) -> httpx.Response:
-    """Post like the browser: the CSRF token from a page, then the form to `url`."""
-    token = csrf_of(client.get(page).text)
-    return client.post(url, data={"csrf_token": token, **data})
 
 
 def edit_values(found: Message, action: str) -> dict[str, str]:
@@ -78,15 +75,7 @@ def test_reply_with_a_my_number_is_blocked_highlighted_redacted_and_resubmitted(
     assert "&gt; 来年4月からの保育園入園について教えてください。" in form.text
     assert outbound(server) == []  # a GET creates nothing
 
-    response = post_form(
-        client,
-        f"/threads/{thread_id}/reply",
-        f"/threads/{thread_id}/reply",
-        to="taro.yamada@example.jp",
-        subject="Re: 保育園の入園について",
-        body=LEAK,
-        action="submit",
-    )
+    response = post_reply(client, thread_id, LEAK)
     assert response.status_code == 303
     [draft] = outbound(server, thread_id)
     assert response.headers["location"] == f"/messages/{draft.id}/edit"
@@ -259,15 +248,7 @@ def test_another_department_gets_404_for_every_compose_url(
 ) -> None:
     thread_id = resident_thread(server, world)
     author = signed_in(server, world.own.staff)
-    saved = post_form(
-        author,
-        f"/threads/{thread_id}/reply",
-        f"/threads/{thread_id}/reply",
-        to="taro.yamada@example.jp",
-        subject="Re: 入園",
-        body=LEAK,
-        action="submit",
-    )
+    saved = post_reply(author, thread_id, LEAK, subject="Re: 入園")
     assert saved.status_code == 303
     [draft] = outbound(server)
     with server.session() as session:

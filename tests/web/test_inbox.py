@@ -8,8 +8,17 @@ from html import unescape
 import httpx
 from sqlmodel import col, select
 
+from mailgate.localtime import format_local
 from mailgate.models import AuditEvent, Message, Thread
-from tests.web.harness import LiveServer, World, csrf_of, deliver, resident_mail, signed_in
+from tests.web.harness import (
+    LiveServer,
+    World,
+    csrf_of,
+    deliver,
+    resident_mail,
+    resident_writes,
+    signed_in,
+)
 
 THREAD_LINK = re.compile(r'<a href="/threads/(\d+)">')
 
@@ -19,16 +28,7 @@ def mail_from(server: LiveServer, world: World, n: int, **fields: str) -> int:
     fields.setdefault("sender", f"resident{n}@example.jp")
     fields.setdefault("name", f"住民 {n}")
     fields.setdefault("subject", f"問い合わせ {n}")
-    message_id = deliver(
-        server.engine,
-        world.own.id,
-        resident_mail(to=world.own.address, **fields),  # type: ignore[arg-type]
-        world.own.address,
-    )
-    with server.session() as session:
-        message = session.get(Message, message_id)
-        assert message is not None
-        return message.thread_id
+    return resident_writes(server, world.own, **fields).thread_id
 
 
 def thread_ids(html: str) -> list[int]:
@@ -66,9 +66,7 @@ def test_inbox_lists_delivered_mail_newest_first_as_new(server: LiveServer, worl
     with server.session() as session:
         thread = session.get(Thread, second)
         assert thread is not None
-        from mailgate.web.routes.inbox import when
-
-        assert when(thread.last_message_at) in text
+        assert format_local(thread.last_message_at) in text
         assert thread.last_message_at.utcoffset() is not None
 
 

@@ -14,10 +14,17 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from mailgate.models import AuditEvent, BlockedEvent, Message, Thread, User
-from mailgate.security_log import local_day, today
+from mailgate.localtime import local_date, today
+from mailgate.models import AuditEvent, BlockedEvent, Message, MessageState, User
 from mailgate.workflow import drafts
-from tests.web.harness import LiveServer, World, deliver, form_token, resident_mail, signed_in
+from tests.web.harness import (
+    LiveServer,
+    World,
+    form_token,
+    resident_writes,
+    signed_in,
+    submit_reply,
+)
 
 # A valid My Number (check digit 8), and the forms it could be shown in.
 MY_NUMBER = "123456789018"
@@ -30,22 +37,11 @@ def block_a_reply(
 ) -> int:
     """A resident writes in; staff reply with `body`; the real gate blocks it. Returns event id."""
     d = world.depts[dept]
-    inbound_id = deliver(server.engine, d.id, resident_mail(to=d.address), d.address)
+    inbound = resident_writes(server, d)
+    draft = submit_reply(server, inbound.thread_id, world.user_ids[d.staff], body)
+    assert draft.state == MessageState.BLOCKED
     with server.session() as session:
-        inbound = session.get(Message, inbound_id)
-        assert inbound is not None
-        thread = session.get(Thread, inbound.thread_id)
-        author = session.get(User, world.user_ids[d.staff])
-        assert thread is not None and author is not None
-        draft = drafts.start_reply(
-            session, thread=thread, author=author, mail_domain="example.jp", body=body
-        )
-        verdict = drafts.submit(
-            session, server.app.state.gate, draft, actor=author, secret=server.app.state.secret
-        )
-        assert verdict.blocked
         event = session.exec(select(BlockedEvent).where(BlockedEvent.message_pk == draft.id)).one()
-        session.commit()
         return event.id or 0
 
 
@@ -99,7 +95,7 @@ def test_filters_by_department_reason_and_date(server: LiveServer, world: World)
         event.at = event.at - timedelta(days=10)
         session.add(event)
         session.commit()
-        ten_days_ago = local_day(event.at)
+        ten_days_ago = local_date(event.at)
     officer = signed_in(server, world.officer)
 
     def shown(query: str) -> set[int]:

@@ -14,25 +14,27 @@ from mailgate.config import EXAMPLE_E_APPLICATION_URL
 from mailgate.mail.application_notice import (
     application_reply_text,
     looks_like_application,
+    phrase_set,
 )
 from mailgate.models import Attachment, AuditEvent, Message, Thread, User
+from mailgate.resources import data_dir
 from mailgate.web.routes.threads import content_disposition, safe_filename
 from mailgate.workflow import drafts
-from tests.web.harness import LiveServer, World, csrf_of, deliver, resident_mail, signed_in
+from tests.web.harness import (
+    LiveServer,
+    World,
+    csrf_of,
+    deliver,
+    resident_mail,
+    resident_writes,
+    signed_in,
+)
 
 
 def resident_thread(server: LiveServer, world: World, **fields: object) -> tuple[int, int]:
     """(thread id, message id) of a resident's mail to kosodate."""
-    message_id = deliver(
-        server.engine,
-        world.own.id,
-        resident_mail(to=world.own.address, **fields),  # type: ignore[arg-type]
-        world.own.address,
-    )
-    with server.session() as session:
-        message = session.get(Message, message_id)
-        assert message is not None
-        return message.thread_id, message_id
+    message = resident_writes(server, world.own, **fields)
+    return message.thread_id, message.id or 0
 
 
 def thread_row(server: LiveServer, thread_id: int) -> Thread:
@@ -363,3 +365,7 @@ def test_the_policy_can_supply_its_own_inbound_phrases(tmp_path: Path) -> None:
     assert not looks_like_application("連絡", body)
     assert looks_like_application("連絡", body, policy)
     assert not looks_like_application("転入届", "転入届を提出します。", policy)
+    # Without a list of its own, the banner uses the file shipped with the default policy.
+    shipped = data_dir("policies")
+    assert phrase_set() is phrase_set(shipped / "default.toml")
+    assert (shipped / "dictionaries" / "application_inbound.txt").is_file()

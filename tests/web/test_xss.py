@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 
 from mailgate.models import Message
-from tests.web.harness import LiveServer, World, deliver, resident_mail, signed_in
+from tests.web.harness import (
+    LiveServer,
+    World,
+    deliver,
+    resident_mail,
+    resident_writes,
+    signed_in,
+)
 
 HOSTILE_NAME = "<script>alert('name')</script>"
 HOSTILE_SUBJECT = '<script>alert(1)</script><img src=x onerror="alert(2)"> 入園'
@@ -58,26 +65,19 @@ def assert_inert(html: str) -> None:
 
 
 def hostile_thread(server: LiveServer, world: World) -> tuple[int, int]:
-    message_id = deliver(
-        server.engine,
-        world.own.id,
-        resident_mail(
-            to=world.own.address,
-            sender="attacker@example.jp",
-            name=f'"{HOSTILE_NAME}"',  # quoted, as a mail client would
-            subject=HOSTILE_SUBJECT,
-            body="保育園の件です。<script>alert('text')</script>",
-            html=HOSTILE_HTML,
-        ),
-        world.own.address,
+    message = resident_writes(
+        server,
+        world.own,
+        sender="attacker@example.jp",
+        name=f'"{HOSTILE_NAME}"',  # quoted, as a mail client would
+        subject=HOSTILE_SUBJECT,
+        body="保育園の件です。<script>alert('text')</script>",
+        html=HOSTILE_HTML,
     )
-    with server.session() as session:
-        message = session.get(Message, message_id)
-        assert message is not None
-        # The test is only meaningful if the hostile parts were stored as sent.
-        assert "<script>" in message.subject and "<script>" in message.from_name
-        assert "onerror" in message.html_body and "<script>" in message.text_body
-        return message.thread_id, message_id
+    # The test is only meaningful if the hostile parts were stored as sent.
+    assert "<script>" in message.subject and "<script>" in message.from_name
+    assert "onerror" in message.html_body and "<script>" in message.text_body
+    return message.thread_id, message.id or 0
 
 
 def test_hostile_html_mail_renders_sanitised_in_the_thread(

@@ -8,6 +8,7 @@ Changes go through mailgate.directory, which checks them and writes the audit ev
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
@@ -219,62 +220,75 @@ def department(ctx: PageCtx, department_id: int) -> Response:
     return _department_page(ctx, _department(ctx, department_id))
 
 
+def _department_change(
+    ctx: Ctx,
+    department_id: int,
+    change: Callable[[Department, str], object],
+    saved: str,
+    form: Callable[[Department], dict[str, str] | None] = lambda department: None,
+) -> Response:
+    """Make one change to a department; refused, the page again with the reason and `form`."""
+    actor = _admin(ctx)
+    try:
+        change(_department(ctx, department_id), actor)
+    except directory.DirectoryError as exc:
+        _refused(ctx)
+        department = _department(ctx, department_id)
+        return _department_page(ctx, department, _explain(ctx, exc), form(department), status=400)
+    ctx.commit()
+    return _see_other(f"/admin/departments/{department_id}?saved={saved}")
+
+
 @router.post("/admin/departments/{department_id}")
 @rule("admin")
 def update_department(
     ctx: FormCtx, department_id: int, name: Text = "", signature: Text = ""
 ) -> Response:
-    actor = _admin(ctx)
-    department = _department(ctx, department_id)
-    try:
-        directory.update_department(
+    return _department_change(
+        ctx,
+        department_id,
+        lambda department, actor: directory.update_department(
             ctx.session,
             department,
             name=name,
             signature=signature,
             actor=actor,
             actor_id=ctx.me.id,
-        )
-    except directory.DirectoryError as exc:
-        _refused(ctx)
-        department = _department(ctx, department_id)
-        form = {"name": name, "signature": signature, "address": ""}
-        return _department_page(ctx, department, _explain(ctx, exc), form, status=400)
-    ctx.commit()
-    return _see_other(f"/admin/departments/{department_id}?saved=department")
+        ),
+        "department",
+        lambda department: {"name": name, "signature": signature, "address": ""},
+    )
 
 
 @router.post("/admin/departments/{department_id}/addresses")
 @rule("admin")
 def add_address(ctx: FormCtx, department_id: int, address: Text = "") -> Response:
-    actor = _admin(ctx)
-    department = _department(ctx, department_id)
-    try:
-        directory.add_department_address(
+    return _department_change(
+        ctx,
+        department_id,
+        lambda department, actor: directory.add_department_address(
             ctx.session, department, address, actor=actor, actor_id=ctx.me.id
-        )
-    except directory.DirectoryError as exc:
-        _refused(ctx)
-        department = _department(ctx, department_id)
-        form = {"name": department.name, "signature": department.signature, "address": address}
-        return _department_page(ctx, department, _explain(ctx, exc), form, status=400)
-    ctx.commit()
-    return _see_other(f"/admin/departments/{department_id}?saved=address_added")
+        ),
+        "address_added",
+        lambda department: {
+            "name": department.name,
+            "signature": department.signature,
+            "address": address,
+        },
+    )
 
 
 @router.post("/admin/departments/{department_id}/addresses/remove")
 @rule("admin")
 def remove_address(ctx: FormCtx, department_id: int, address: Text = "") -> Response:
-    actor = _admin(ctx)
-    department = _department(ctx, department_id)
-    try:
-        directory.remove_address(ctx.session, department, address, actor=actor, actor_id=ctx.me.id)
-    except directory.DirectoryError as exc:
-        _refused(ctx)
-        department = _department(ctx, department_id)
-        return _department_page(ctx, department, _explain(ctx, exc), status=400)
-    ctx.commit()
-    return _see_other(f"/admin/departments/{department_id}?saved=address_removed")
+    return _department_change(
+        ctx,
+        department_id,
+        lambda department, actor: directory.remove_address(
+            ctx.session, department, address, actor=actor, actor_id=ctx.me.id
+        ),
+        "address_removed",
+    )
 
 
 # --- Users -------------------------------------------------------------------------------------
@@ -388,9 +402,7 @@ def update_user(
     display_name: Text = "",
     locale: Annotated[str, Form(max_length=10)] = "auto",
 ) -> Response:
-    actor = _admin(ctx)
-    target = _user(ctx, user_id)
-    try:
+    def change(target: User, actor: str) -> None:
         directory.update_user(
             ctx.session,
             target,
@@ -399,11 +411,8 @@ def update_user(
             actor=actor,
             actor_id=ctx.me.id,
         )
-    except directory.DirectoryError as exc:
-        _refused(ctx)
-        return _user_page(ctx, _user(ctx, user_id), _explain(ctx, exc), status=400)
-    ctx.commit()
-    return _see_other(f"/admin/users/{user_id}?saved=user")
+
+    return _user_change(ctx, user_id, change, "user")
 
 
 def _department_choice(value: str) -> int | None:
@@ -411,7 +420,10 @@ def _department_choice(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _membership_change(ctx: Ctx, user_id: int, change: Any, saved: str) -> Response:
+def _user_change(
+    ctx: Ctx, user_id: int, change: Callable[[User, str], object], saved: str
+) -> Response:
+    """Make one change to a user; refused, the user's page again with the reason."""
     actor = _admin(ctx)
     target = _user(ctx, user_id)
     try:
@@ -423,46 +435,47 @@ def _membership_change(ctx: Ctx, user_id: int, change: Any, saved: str) -> Respo
     return _see_other(f"/admin/users/{user_id}?saved={saved}")
 
 
-@router.post("/admin/users/{user_id}/memberships")
-@rule("admin")
-def add_membership(
-    ctx: FormCtx,
-    user_id: int,
-    role: Annotated[str, Form(max_length=40)] = "",
-    department: Annotated[str, Form(max_length=20)] = "",
+RoleChoice = Annotated[str, Form(max_length=40)]
+DepartmentChoice = Annotated[str, Form(max_length=20)]
+
+
+def _membership_change(
+    ctx: Ctx, user_id: int, change: Any, role: str, department: str, saved: str
 ) -> Response:
-    def change(target: User, actor: str) -> None:
-        directory.add_membership(
+    """Add or remove one role (directory.add_membership or directory.remove_membership)."""
+    return _user_change(
+        ctx,
+        user_id,
+        lambda target, actor: change(
             ctx.session,
             target,
             role,
             _department_choice(department),
             actor=actor,
             actor_id=ctx.me.id,
-        )
+        ),
+        saved,
+    )
 
-    return _membership_change(ctx, user_id, change, "membership_added")
+
+@router.post("/admin/users/{user_id}/memberships")
+@rule("admin")
+def add_membership(
+    ctx: FormCtx, user_id: int, role: RoleChoice = "", department: DepartmentChoice = ""
+) -> Response:
+    return _membership_change(
+        ctx, user_id, directory.add_membership, role, department, "membership_added"
+    )
 
 
 @router.post("/admin/users/{user_id}/memberships/remove")
 @rule("admin")
 def remove_membership(
-    ctx: FormCtx,
-    user_id: int,
-    role: Annotated[str, Form(max_length=40)] = "",
-    department: Annotated[str, Form(max_length=20)] = "",
+    ctx: FormCtx, user_id: int, role: RoleChoice = "", department: DepartmentChoice = ""
 ) -> Response:
-    def change(target: User, actor: str) -> None:
-        directory.remove_membership(
-            ctx.session,
-            target,
-            role,
-            _department_choice(department),
-            actor=actor,
-            actor_id=ctx.me.id,
-        )
-
-    return _membership_change(ctx, user_id, change, "membership_removed")
+    return _membership_change(
+        ctx, user_id, directory.remove_membership, role, department, "membership_removed"
+    )
 
 
 @router.post("/admin/users/{user_id}/disable")
@@ -471,7 +484,7 @@ def disable_user(ctx: FormCtx, user_id: int) -> Response:
     def change(target: User, actor: str) -> None:
         directory.set_active(ctx.session, target, False, actor=actor, actor_id=ctx.me.id)
 
-    return _membership_change(ctx, user_id, change, "disabled")
+    return _user_change(ctx, user_id, change, "disabled")
 
 
 @router.post("/admin/users/{user_id}/enable")
@@ -480,7 +493,7 @@ def enable_user(ctx: FormCtx, user_id: int) -> Response:
     def change(target: User, actor: str) -> None:
         directory.set_active(ctx.session, target, True, actor=actor, actor_id=ctx.me.id)
 
-    return _membership_change(ctx, user_id, change, "enabled")
+    return _user_change(ctx, user_id, change, "enabled")
 
 
 @router.post("/admin/users/{user_id}/password")

@@ -11,37 +11,27 @@ yours, 409 not possible in the message's state, 422 invalid input.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from mailgate import audit, security_log
+from mailgate import security_log
 from mailgate.errors import NotFound
 from mailgate.mailbox import history, inbox, search
 from mailgate.models import (
-    Approval,
-    Attachment,
-    Counterpart,
     Department,
-    DepartmentAddress,
     Message,
     Thread,
-    User,
 )
-from mailgate.web.access import Principal, load_department, load_message, load_thread, require, rule
+from mailgate.web import audit_trail, views
+from mailgate.web.access import load_department, load_message, load_thread, require, rule
 from mailgate.web.deps import ApiCtx, Ctx
 from mailgate.web.schemas import (
-    AttachmentOut,
-    BlockedEventOut,
     BlockedPage,
     DecisionIn,
-    DecisionOut,
     DepartmentOut,
-    HistoryDecisionOut,
-    HistoryEntryOut,
     HistoryOut,
     MessageIn,
     MessageOut,
@@ -49,8 +39,6 @@ from mailgate.web.schemas import (
     ThreadOut,
     ThreadPage,
     ThreadSummary,
-    blocked_finding_out,
-    finding_out,
 )
 from mailgate.workflow import approvals, drafts, thread_state
 from mailgate.workflow.errors import SelfApprovalError
@@ -98,130 +86,24 @@ MemberMessage = Annotated[Message, Depends(_member_message)]
 SupervisedMessage = Annotated[Message, Depends(_supervised_message)]
 
 
-# --- building the view models ------------------------------------------------------------------
+# --- shared steps ------------------------------------------------------------------------------
 
 
-def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    users = session.exec(select(User).where(col(User.id).in_(wanted)))
-    return {u.id or 0: u.username for u in users}
-
-
-def _messages_out(
-    session: Session, principal: Principal, messages: Sequence[Message]
-) -> list[MessageOut]:
-    """View models for messages of one department, with three queries for all of them."""
-    ids = [m.id for m in messages]
-    attachments: dict[int, list[AttachmentOut]] = {}
-    decisions: dict[int, list[Approval]] = {}
-    if ids:
-        for a in session.exec(
-            select(Attachment)
-            .where(col(Attachment.message_pk).in_(ids))
-            .order_by(col(Attachment.id))
-        ):
-            attachments.setdefault(a.message_pk, []).append(
-                AttachmentOut(
-                    id=a.id or 0, filename=a.filename, content_type=a.content_type, size=a.size
-                )
-            )
-        for d in session.exec(
-            select(Approval).where(col(Approval.message_pk).in_(ids)).order_by(col(Approval.id))
-        ):
-            decisions.setdefault(d.message_pk, []).append(d)
-    user_ids: set[int | None] = {m.author_id for m in messages} | {
-        m.last_editor_id for m in messages
-    }
-    user_ids |= {d.actor_id for ds in decisions.values() for d in ds}
-    names = _names(session, user_ids)
-    result = []
-    for m in messages:
-        report = m.policy_report or {}
-        # Members of the department may see the draft, so also what the policy found in it.
-        with_text = principal.allows("member", m.department_id)
-        result.append(
-            MessageOut(
-                id=m.id or 0,
-                thread_id=m.thread_id,
-                department_id=m.department_id,
-                direction=m.direction,
-                state=m.state,
-                from_=m.from_address,
-                to=list(m.to_addresses),
-                cc=list(m.cc_addresses),
-                subject=m.subject,
-                body=m.text_body,
-                created_at=m.created_at,
-                submitted_at=m.submitted_at,
-                author=names.get(m.author_id or 0),
-                last_editor=names.get(m.last_editor_id or 0),
-                verdict=report.get("verdict"),
-                reasons=list(report.get("reasons") or []),
-                policy_version=report.get("policy_version"),
-                findings=[
-                    finding_out(f, with_text=with_text) for f in report.get("findings") or []
-                ],
-                suggested_subject=(report.get("masked_subject") or None) if with_text else None,
-                suggested_body=(report.get("masked_body") or None) if with_text else None,
-                attachments=attachments.get(m.id or 0, []),
-                decisions=[
-                    DecisionOut(
-                        decision=d.decision,
-                        by=names.get(d.actor_id, ""),
-                        at=d.at,
-                        comment=d.comment,
-                        content_hash=d.content_hash,
-                    )
-                    for d in decisions.get(m.id or 0, [])
-                ],
-            )
-        )
-    return result
-
-
-def _message_out(ctx: Ctx, message: Message) -> MessageOut:
-    return _messages_out(ctx.session, ctx.me, [message])[0]
-
-
-def _summaries(session: Session, thread_ids: list[int]) -> list[ThreadSummary]:
-    """Inbox rows for the given threads (search results), in the order given."""
-    if not thread_ids:
-        return []
-    rows = session.exec(
-        select(Thread, Counterpart.address, Counterpart.display_name, User.display_name)
-        .join(Counterpart, col(Counterpart.id) == Thread.counterpart_id)
-        .outerjoin(User, col(User.id) == Thread.assignee_id)
-        .where(col(Thread.id).in_(thread_ids))
-    ).all()
-    by_id = {
-        t.id: ThreadSummary(
-            id=t.id or 0,
-            subject=t.subject,
-            state=t.state,
-            counterpart=address,
-            counterpart_name=name or "",
-            assignee=assignee or "",
-            assignee_id=t.assignee_id,
-            last_message_at=t.last_message_at,
-        )
-        for t, address, name, assignee in rows
-    }
-    return [by_id[i] for i in thread_ids if i in by_id]
-
-
-def _audit(ctx: Ctx, action: str, *, department_id: int, object_type: str, object_id: int) -> None:
-    audit.record(
-        ctx.session,
+def _viewed(ctx: Ctx, action: str, *, department_id: int, object_type: str, object_id: int) -> None:
+    audit_trail.record(
+        ctx,
         action,
-        actor=ctx.user.username,
-        actor_id=ctx.user.id,
         department_id=department_id,
         object_type=object_type,
         object_id=object_id,
         details={"via": "api"},
     )
+
+
+def _saved(ctx: Ctx, message: Message) -> MessageOut:
+    """Commit the change, then answer with the message as it now is."""
+    ctx.commit()
+    return views.message_out(ctx.session, ctx.me, message)
 
 
 def _draft_input(body: MessageIn) -> drafts.DraftInput:
@@ -232,8 +114,7 @@ def _submit(ctx: Ctx, message: Message) -> MessageOut:
     drafts.submit(
         ctx.session, ctx.gate, message, actor=ctx.user, secret=ctx.request.app.state.secret
     )
-    ctx.commit()
-    return _message_out(ctx, message)
+    return _saved(ctx, message)
 
 
 # --- departments and threads -------------------------------------------------------------------
@@ -252,21 +133,7 @@ def list_departments(ctx: ApiCtx) -> list[DepartmentOut]:
     query = select(Department).order_by(col(Department.slug))
     if not (ctx.me.is_officer or ctx.me.is_admin):
         query = query.where(col(Department.id).in_(ctx.me.departments()))
-    found = list(ctx.session.exec(query))
-    addresses: dict[int, list[str]] = {}
-    if found:
-        for a in ctx.session.exec(
-            select(DepartmentAddress)
-            .where(col(DepartmentAddress.department_id).in_([d.id for d in found]))
-            .order_by(col(DepartmentAddress.id))
-        ):
-            addresses.setdefault(a.department_id, []).append(a.address)
-    return [
-        DepartmentOut(
-            id=d.id or 0, slug=d.slug, name=d.name, addresses=addresses.get(d.id or 0, [])
-        )
-        for d in found
-    ]
+    return views.departments_out(ctx.session, list(ctx.session.exec(query)))
 
 
 @router.get(
@@ -298,7 +165,9 @@ def list_threads(
             before_id=before_id,
             limit=limit,
         )
-        summaries = _summaries(ctx.session, list(dict.fromkeys(h.thread_id for h in hits)))
+        summaries = views.thread_summaries(
+            ctx.session, list(dict.fromkeys(h.thread_id for h in hits))
+        )
         if state:
             summaries = [t for t in summaries if t.state == state]
         shown = {t.id for t in summaries}
@@ -340,12 +209,7 @@ def _int_cursor(before: str | None) -> int | None:
 )
 @rule("member")
 def get_thread(ctx: ApiCtx, found: MemberThread) -> ThreadOut:
-    messages = ctx.session.exec(
-        select(Message).where(Message.thread_id == found.id).order_by(col(Message.id))
-    ).all()
-    counterpart = ctx.session.get(Counterpart, found.counterpart_id)
-    assignee = _names(ctx.session, {found.assignee_id}).get(found.assignee_id or 0)
-    _audit(
+    _viewed(
         ctx,
         "thread.view",
         department_id=found.department_id,
@@ -353,19 +217,7 @@ def get_thread(ctx: ApiCtx, found: MemberThread) -> ThreadOut:
         object_id=found.id or 0,
     )
     ctx.commit()
-    return ThreadOut(
-        id=found.id or 0,
-        department_id=found.department_id,
-        subject=found.subject,
-        state=found.state,
-        status=found.status,
-        counterpart=counterpart.address if counterpart else "",
-        counterpart_name=counterpart.display_name if counterpart else "",
-        assignee=assignee,
-        created_at=found.created_at,
-        last_message_at=found.last_message_at,
-        messages=_messages_out(ctx.session, ctx.me, messages),
-    )
+    return views.thread_out(ctx.session, ctx.me, found)
 
 
 # --- writing and submitting ---------------------------------------------------------------------
@@ -422,7 +274,7 @@ def new_message(ctx: ApiCtx, department: MemberDepartment, body: MessageIn) -> M
 )
 @rule("member")
 def get_message(ctx: ApiCtx, found: MemberMessage) -> MessageOut:
-    _audit(
+    _viewed(
         ctx,
         "message.view",
         department_id=found.department_id,
@@ -430,7 +282,7 @@ def get_message(ctx: ApiCtx, found: MemberMessage) -> MessageOut:
         object_id=found.id or 0,
     )
     ctx.commit()
-    return _message_out(ctx, found)
+    return views.message_out(ctx.session, ctx.me, found)
 
 
 @router.put(
@@ -445,8 +297,7 @@ def get_message(ctx: ApiCtx, found: MemberMessage) -> MessageOut:
 @rule("member")
 def edit_message(ctx: ApiCtx, found: MemberMessage, body: MessageIn) -> MessageOut:
     drafts.edit(ctx.session, found, editor=ctx.user, data=_draft_input(body))
-    ctx.commit()
-    return _message_out(ctx, found)
+    return _saved(ctx, found)
 
 
 @router.post(
@@ -488,8 +339,7 @@ def approve_message(
         raise HTTPException(
             403, "The author or last editor of a message cannot approve it; ask another supervisor."
         ) from None
-    ctx.commit()
-    return _message_out(ctx, found)
+    return _saved(ctx, found)
 
 
 @router.post(
@@ -505,8 +355,7 @@ def reject_message(ctx: ApiCtx, found: SupervisedMessage, body: DecisionIn) -> M
     if not body.comment.strip():
         raise HTTPException(422, "comment: a rejection needs a comment for the author")
     approvals.reject(ctx.session, found, actor=ctx.user, comment=body.comment)
-    ctx.commit()
-    return _message_out(ctx, found)
+    return _saved(ctx, found)
 
 
 @router.post(
@@ -522,8 +371,7 @@ def withdraw_message(
     ctx: ApiCtx, found: MemberMessage, body: DecisionIn | None = None
 ) -> MessageOut:
     approvals.withdraw(ctx.session, found, actor=ctx.user, comment=(body or DecisionIn()).comment)
-    ctx.commit()
-    return _message_out(ctx, found)
+    return _saved(ctx, found)
 
 
 # --- counterpart history and the blocked log ---------------------------------------------------
@@ -555,7 +403,7 @@ def counterpart_history(
     )
     if found.counterpart is None:
         raise NotFound("not found")
-    _audit(
+    _viewed(
         ctx,
         "history.view",
         department_id=department.id or 0,
@@ -563,18 +411,7 @@ def counterpart_history(
         object_id=found.counterpart.id or 0,
     )
     ctx.commit()
-    return HistoryOut(
-        address=found.counterpart.address,
-        display_name=found.counterpart.display_name,
-        entries=[
-            HistoryEntryOut(
-                **{k: v for k, v in vars(e).items() if k != "decisions"},
-                decisions=[HistoryDecisionOut(**d) for d in e.decisions],
-            )
-            for e in found.entries
-        ],
-        next_before=found.next_before,
-    )
+    return views.history_out(found)
 
 
 @router.get(
@@ -605,22 +442,4 @@ def blocked_log(
         raise HTTPException(422, "before: not a cursor from next_before")
     filters = security_log.Filters(department_id, reason, since, until)
     page = security_log.list_events(ctx.session, filters, before=cursor, limit=limit)
-    return BlockedPage(
-        events=[
-            BlockedEventOut(
-                id=row.id,
-                at=row.event.at,
-                department_id=row.event.department_id,
-                department=row.department,
-                message_id=row.event.message_pk,
-                author=row.author,
-                reasons=list(row.event.reasons),
-                rules=list(row.event.rules),
-                entity_types=list(row.event.entity_types),
-                findings=[blocked_finding_out(f) for f in row.event.findings or []],
-                policy_version=row.event.policy_version,
-            )
-            for row in page.rows
-        ],
-        next_before=page.next_cursor,
-    )
+    return views.blocked_page_out(page)

@@ -13,19 +13,16 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, select
 
-from mailgate import audit
 from mailgate.models import (
     Approval,
-    Attachment,
     Delivery,
     Department,
     Direction,
     Message,
     MessageState,
     Thread,
-    User,
 )
-from mailgate.web import access
+from mailgate.web import access, audit_trail, views
 from mailgate.web.access import rule
 from mailgate.web.deps import Ctx, FormCtx, PageCtx, render
 from mailgate.web.highlight import shown_findings
@@ -36,16 +33,6 @@ from mailgate.workflow.errors import SelfApprovalError, WorkflowError
 router = APIRouter(include_in_schema=False)
 
 Comment = Annotated[str, Form(max_length=approvals.MAX_COMMENT * 2)]
-
-
-def _users(ctx: Ctx, ids: set[int | None]) -> dict[int, User]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return {
-        user.id or 0: user
-        for user in ctx.session.exec(select(User).where(col(User.id).in_(wanted)))
-    }
 
 
 @router.get("/departments/{department_id}/approvals")
@@ -63,7 +50,9 @@ def queue(ctx: PageCtx, department_id: int, notice: str = "") -> Response:
             .limit(500)
         )
     )
-    users = _users(ctx, {m.author_id for m in pending} | {m.last_editor_id for m in pending})
+    users = views.users_by_id(
+        ctx.session, {m.author_id for m in pending} | {m.last_editor_id for m in pending}
+    )
     return render(
         ctx,
         "approvals/queue.html",
@@ -90,13 +79,9 @@ def _review_page(
             select(Approval).where(Approval.message_pk == message.id).order_by(col(Approval.id))
         )
     )
-    users = _users(
-        ctx,
-        {message.author_id, message.last_editor_id} | {a.actor_id for a in decisions},
+    users = views.users_by_id(
+        ctx.session, {message.author_id, message.last_editor_id} | {a.actor_id for a in decisions}
     )
-    attachments = ctx.session.exec(
-        select(Attachment).where(Attachment.message_pk == message.id).order_by(col(Attachment.id))
-    ).all()
     delivery = ctx.session.exec(select(Delivery).where(Delivery.message_pk == message.id)).first()
     pending = message.state == MessageState.PENDING_APPROVAL
     supervisor = ctx.me.has_supervisor(message.department_id)
@@ -108,7 +93,7 @@ def _review_page(
         "notes": shown_findings(report.get("findings", []), ctx.t.lang, blocking=None),
         "decisions": decisions,
         "users": users,
-        "attachments": attachments,
+        "attachments": views.attachments_of(ctx.session, message),
         "delivery": delivery,
         "pending": pending,
         "is_supervisor": supervisor,
@@ -129,26 +114,18 @@ def review(ctx: PageCtx, message_id: int) -> Response:
     message = access.load_message(ctx.session, ctx.me, message_id)
     if message.direction != Direction.OUTBOUND:
         return RedirectResponse(f"/threads/{message.thread_id}", status_code=303)
-    audit.record(
-        ctx.session,
-        "message.view",
-        actor=ctx.user.username,
-        actor_id=ctx.user.id,
-        department_id=message.department_id,
-        object_type="message",
-        object_id=message.id or "",
-        details={"page": "review"},
-    )
+    audit_trail.message_event(ctx, "message.view", message, {"page": "review"})
     ctx.commit()
     return _review_page(ctx, message)
 
 
 def _refused(ctx: Ctx, message: Message) -> Response:
-    return render(
-        ctx,
-        "approvals/refused.html",
-        {"message": message},
-        status_code=403,
+    return render(ctx, "approvals/refused.html", {"message": message}, status_code=403)
+
+
+def _to_queue(message: Message, notice: str) -> RedirectResponse:
+    return RedirectResponse(
+        f"/departments/{message.department_id}/approvals?notice={notice}", status_code=303
     )
 
 
@@ -161,22 +138,13 @@ def approve(ctx: FormCtx, message_id: int, comment: Comment = "") -> Response:
     except SelfApprovalError:
         ctx.session.rollback()
         message = access.load_message(ctx.session, ctx.me, message_id, "supervisor")
-        audit.record(
-            ctx.session,
-            "message.approve_refused",
-            actor=ctx.user.username,
-            actor_id=ctx.user.id,
-            department_id=message.department_id,
-            object_type="message",
-            object_id=message.id or "",
-            details={"reason": "self_approval"},
+        audit_trail.message_event(
+            ctx, "message.approve_refused", message, {"reason": "self_approval"}
         )
         ctx.commit()
         return _refused(ctx, message)
     ctx.commit()
-    return RedirectResponse(
-        f"/departments/{message.department_id}/approvals?notice=approved", status_code=303
-    )
+    return _to_queue(message, "approved")
 
 
 @router.post("/messages/{message_id}/reject")
@@ -191,9 +159,7 @@ def reject(ctx: FormCtx, message_id: int, comment: Comment = "") -> Response:
         message = access.load_message(ctx.session, ctx.me, message_id, "supervisor")
         return _review_page(ctx, message, error=error_text(ctx.t, exc), comment=comment, status=400)
     ctx.commit()
-    return RedirectResponse(
-        f"/departments/{message.department_id}/approvals?notice=rejected", status_code=303
-    )
+    return _to_queue(message, "rejected")
 
 
 @router.post("/messages/{message_id}/withdraw")

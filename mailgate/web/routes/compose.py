@@ -9,19 +9,17 @@ draft reopens on its edit page with each finding highlighted in place
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, select
 
-from mailgate import audit
 from mailgate.errors import NotFound
 from mailgate.mail.application_notice import application_reply_text
 from mailgate.models import (
     Approval,
-    Attachment,
     Counterpart,
     Decision,
     Department,
@@ -32,7 +30,7 @@ from mailgate.models import (
     Thread,
     User,
 )
-from mailgate.web import access
+from mailgate.web import access, audit_trail, views
 from mailgate.web.access import rule
 from mailgate.web.deps import Ctx, FormCtx, PageCtx, render
 from mailgate.web.highlight import highlight, marked, shown_findings
@@ -42,7 +40,6 @@ from mailgate.workflow.errors import WorkflowError
 
 router = APIRouter(include_in_schema=False)
 
-JST = timezone(timedelta(hours=9), "JST")
 MAX_ADDRESSES_FIELD = 20_000
 MAX_BODY_FIELD = drafts.MAX_BODY_CHARS + 1000
 
@@ -55,11 +52,6 @@ Action = Annotated[str, Form(max_length=20)]
 
 # ---------------------------------------------------------------------------
 # Words for codes (shared with the approval pages)
-
-
-def when(value: datetime | None) -> str:
-    """A time as Japanese offices read it (JST)."""
-    return value.astimezone(JST).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def state_words(t: Translator) -> dict[str, str]:
@@ -134,7 +126,6 @@ def words(t: Translator) -> dict[str, Any]:
         "reason_words": reason_words(t),
         "entity_words": entity_words(t),
         "location_words": lambda location: location_words(t, location),
-        "when": when,
     }
 
 
@@ -210,9 +201,50 @@ def _split(field: str) -> list[str]:
     return [part for part in field.replace(";", ",").replace("\n", ",").split(",") if part.strip()]
 
 
-def _data(to: str, cc: str, subject: str, body: str) -> drafts.DraftInput:
-    return drafts.DraftInput(
-        to=_split(to), cc=_split(cc), subject=subject.strip(), body=body.replace("\r\n", "\n")
+@dataclass
+class DraftForm:
+    """The draft fields as posted: shown again as typed when the form is refused."""
+
+    to: str = ""
+    cc: str = ""
+    subject: str = ""
+    body: str = ""
+
+    def values(self) -> dict[str, str]:
+        return {"to": self.to, "cc": self.cc, "subject": self.subject, "body": self.body}
+
+    def data(self) -> drafts.DraftInput:
+        return drafts.DraftInput(
+            to=_split(self.to),
+            cc=_split(self.cc),
+            subject=self.subject.strip(),
+            body=self.body.replace("\r\n", "\n"),
+        )
+
+
+def _draft_page(
+    ctx: Ctx,
+    page: str,
+    context: dict[str, Any],
+    *,
+    department_id: int,
+    template: str,
+    error: str,
+    status: int,
+) -> Response:
+    """A page with the draft form and its template picker (compose/form.html, compose/edit.html)."""
+    return render(
+        ctx,
+        page,
+        {
+            **context,
+            "templates": reply_templates.list_templates(ctx.session, department_id),
+            "chosen": template,
+            "application_text": application_reply_text("ja", ctx.settings.web.e_application_url),
+            "error": error,
+            **words(ctx.t),
+        },
+        status_code=status,
     )
 
 
@@ -222,27 +254,35 @@ def _form_page(
     department: Department,
     thread: Thread | None,
     values: dict[str, str],
-    template: str,
+    template: str = "",
     error: str = "",
     status: int = 200,
 ) -> Response:
     department_id = department.id or 0
     action = f"/threads/{thread.id}/reply" if thread else f"/departments/{department_id}/compose"
-    return render(
+    return _draft_page(
         ctx,
         "compose/form.html",
-        {
-            "department": department,
-            "thread": thread,
-            "action": action,
-            "values": values,
-            "templates": reply_templates.list_templates(ctx.session, department_id),
-            "chosen": template,
-            "application_text": application_reply_text("ja", ctx.settings.web.e_application_url),
-            "error": error,
-            **words(ctx.t),
-        },
-        status_code=status,
+        {"department": department, "thread": thread, "action": action, "values": values},
+        department_id=department_id,
+        template=template,
+        error=error,
+        status=status,
+    )
+
+
+def _refused_form(
+    ctx: Ctx, exc: WorkflowError, department: Department, thread: Thread | None, form: DraftForm
+) -> Response:
+    """The form again, as typed, with what was wrong (nothing of the attempt is kept)."""
+    ctx.session.rollback()
+    return _form_page(
+        ctx,
+        department=department,
+        thread=thread,
+        values=form.values(),
+        error=error_text(ctx.t, exc),
+        status=400,
     )
 
 
@@ -277,16 +317,7 @@ def reply_form(
     _, text = _template_text(ctx, thread.department_id, template, reply_lang)
     quoted = drafts.quote(original) if original else ""
     if original is not None:  # the resident's text is shown (quoted): a view of that message
-        audit.record(
-            ctx.session,
-            "message.view",
-            actor=ctx.user.username,
-            actor_id=ctx.user.id,
-            department_id=original.department_id,
-            object_type="message",
-            object_id=original.id or "",
-            details={"page": "reply"},
-        )
+        audit_trail.message_event(ctx, "message.view", original, {"page": "reply"})
         ctx.commit()
     values = {
         "to": counterpart.address if counterpart else "",
@@ -309,26 +340,16 @@ def reply_save(
     action: Action = "save",
 ) -> Response:
     thread = access.load_thread(ctx.session, ctx.me, thread_id)
-    data = _data(to, cc, subject, body)
+    form = DraftForm(to, cc, subject, body)
     try:
         message = drafts.start_reply(
             ctx.session, thread=thread, author=ctx.user, mail_domain=ctx.settings.mail_domain
         )
-        drafts.edit(ctx.session, message, editor=ctx.user, data=data)
+        drafts.edit(ctx.session, message, editor=ctx.user, data=form.data())
     except WorkflowError as exc:
-        ctx.session.rollback()
         department = ctx.session.get(Department, thread.department_id)
         assert department is not None
-        values = {"to": to, "cc": cc, "subject": subject, "body": body}
-        return _form_page(
-            ctx,
-            department=department,
-            thread=thread,
-            values=values,
-            template="",
-            error=error_text(ctx.t, exc),
-            status=400,
-        )
+        return _refused_form(ctx, exc, department, thread, form)
     return _after_save(ctx, message, action)
 
 
@@ -359,26 +380,17 @@ def compose_save(
     action: Action = "save",
 ) -> Response:
     department = access.load_department(ctx.session, ctx.me, department_id)
+    form = DraftForm(to, cc, subject, body)
     try:
         message = drafts.start_new(
             ctx.session,
             department=department,
             author=ctx.user,
-            data=_data(to, cc, subject, body),
+            data=form.data(),
             mail_domain=ctx.settings.mail_domain,
         )
     except WorkflowError as exc:
-        ctx.session.rollback()
-        values = {"to": to, "cc": cc, "subject": subject, "body": body}
-        return _form_page(
-            ctx,
-            department=department,
-            thread=None,
-            values=values,
-            template="",
-            error=error_text(ctx.t, exc),
-            status=400,
-        )
+        return _refused_form(ctx, exc, department, None, form)
     return _after_save(ctx, message, action)
 
 
@@ -438,10 +450,7 @@ def _edit_page(
         }
     blocked = blocked_view(ctx, message) if message.state == MessageState.BLOCKED else None
     rejection = _last_rejection(ctx, message) if message.state == MessageState.REJECTED else None
-    attachments = ctx.session.exec(
-        select(Attachment).where(Attachment.message_pk == message.id).order_by(col(Attachment.id))
-    ).all()
-    return render(
+    return _draft_page(
         ctx,
         "compose/edit.html",
         {
@@ -451,15 +460,13 @@ def _edit_page(
             "values": values,
             "blocked": blocked,
             "rejection": rejection,
-            "attachments": attachments,
-            "templates": reply_templates.list_templates(ctx.session, message.department_id),
-            "chosen": template,
-            "application_text": application_reply_text("ja", ctx.settings.web.e_application_url),
+            "attachments": views.attachments_of(ctx.session, message),
             "notice": notice,
-            "error": error,
-            **words(ctx.t),
         },
-        status_code=status,
+        department_id=message.department_id,
+        template=template,
+        error=error,
+        status=status,
     )
 
 
@@ -481,16 +488,7 @@ def edit_form(
         if message.state == MessageState.PENDING_APPROVAL:
             return RedirectResponse(f"/messages/{message.id}/review", status_code=303)
         return RedirectResponse(f"/threads/{message.thread_id}", status_code=303)
-    audit.record(
-        ctx.session,
-        "message.view",
-        actor=ctx.user.username,
-        actor_id=ctx.user.id,
-        department_id=message.department_id,
-        object_type="message",
-        object_id=message.id or "",
-        details={"page": "edit"},
-    )
+    audit_trail.message_event(ctx, "message.view", message, {"page": "edit"})
     ctx.commit()
     return _edit_page(ctx, message, notice=notice[:20], template=template, reply_lang=reply_lang)
 
@@ -507,13 +505,15 @@ def edit_save(
     action: Action = "save",
 ) -> Response:
     message = _editable(ctx, message_id)
+    form = DraftForm(to, cc, subject, body)
     try:
-        drafts.edit(ctx.session, message, editor=ctx.user, data=_data(to, cc, subject, body))
+        drafts.edit(ctx.session, message, editor=ctx.user, data=form.data())
     except WorkflowError as exc:
         ctx.session.rollback()
         message = _editable(ctx, message_id)
-        values = {"to": to, "cc": cc, "subject": subject, "body": body}
-        return _edit_page(ctx, message, values=values, error=error_text(ctx.t, exc), status=400)
+        return _edit_page(
+            ctx, message, values=form.values(), error=error_text(ctx.t, exc), status=400
+        )
     return _after_save(ctx, message, action)
 
 
@@ -532,15 +532,8 @@ def redact(ctx: FormCtx, message_id: int) -> Response:
         body=str(report.get("masked_body", message.text_body)),
     )
     drafts.edit(ctx.session, message, editor=ctx.user, data=data)
-    audit.record(
-        ctx.session,
-        "draft.redacted",
-        actor=ctx.user.username,
-        actor_id=ctx.user.id,
-        department_id=message.department_id,
-        object_type="message",
-        object_id=message.id or "",
-        details={"policy_version": report.get("policy_version", "")},
+    audit_trail.message_event(
+        ctx, "draft.redacted", message, {"policy_version": report.get("policy_version", "")}
     )
     ctx.commit()
     return RedirectResponse(f"/messages/{message.id}/edit?notice=redacted", status_code=303)
@@ -561,12 +554,7 @@ def _templates_page(
 ) -> Response:
     department_id = department.id or 0
     templates = reply_templates.list_templates(ctx.session, department_id)
-    editors = {
-        user.id: user
-        for user in ctx.session.exec(
-            select(User).where(col(User.id).in_({t.updated_by for t in templates if t.updated_by}))
-        )
-    }
+    editors = views.users_by_id(ctx.session, (t.updated_by for t in templates))
     return render(
         ctx,
         "compose/templates.html",
@@ -578,7 +566,6 @@ def _templates_page(
             "values": values or {"name": "", "subject": "", "body": ""},
             "notice": notice,
             "error": error,
-            "when": when,
         },
         status_code=status,
     )

@@ -11,19 +11,17 @@ GET /departments/{department_id}/counterparts/{address}
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from mailgate import audit
 from mailgate.errors import NotFound
 from mailgate.mailbox.history import counterpart_history
 from mailgate.mailbox.inbox import Cursor, list_threads
-from mailgate.mailbox.search import MAX_QUERY, search
-from mailgate.web import access
+from mailgate.mailbox.search import MAX_QUERY, SHORT_TERM_WINDOW, is_short, search
+from mailgate.web import access, audit_trail
 from mailgate.web.access import rule
 from mailgate.web.deps import Ctx, PageCtx, render
 from mailgate.web.i18n import Translator
@@ -31,13 +29,6 @@ from mailgate.workflow import thread_state
 from mailgate.workflow.threads import handlers
 
 router = APIRouter(include_in_schema=False)
-
-JST = timezone(timedelta(hours=9), "JST")
-
-
-def when(value: datetime | None) -> str:
-    """A time as the office reads it: Asia/Tokyo (no daylight saving, so a fixed +09:00)."""
-    return value.astimezone(JST).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def thread_state_words(t: Translator) -> dict[str, str]:
@@ -85,7 +76,6 @@ def common_words(t: Translator) -> dict[str, Any]:
         "message_state_words": message_state_words(t),
         "decision_words": decision_words(t),
         "direction_words": direction_words(t),
-        "when": when,
         "quote_address": lambda address: quote(address, safe="@"),
     }
 
@@ -153,15 +143,15 @@ def inbox(
             limit=size,
         )
         context["hits"] = hits
+        context["short_search"] = is_short(query)
+        context["short_window"] = SHORT_TERM_WINDOW
         if len(hits) == size:
             context["older"] = _url(path, q=query, before=str(hits[-1].message_id))
         if hits:
             # Snippets show mail content: who searched and what they saw is on the record.
-            audit.record(
-                ctx.session,
+            audit_trail.record(
+                ctx,
                 "mailbox.search",
-                actor=ctx.user.username,
-                actor_id=ctx.user.id,
                 department_id=department_id,
                 object_type="department",
                 object_id=department_id,
@@ -199,11 +189,9 @@ def _history_page(ctx: Ctx, department_id: int, address: str, before: str) -> Re
         raise NotFound("not found")
     counterpart = history.counterpart
     if history.entries:
-        audit.record(
-            ctx.session,
+        audit_trail.record(
+            ctx,
             "counterpart.history",
-            actor=ctx.user.username,
-            actor_id=ctx.user.id,
             department_id=department_id,
             object_type="counterpart",
             object_id=counterpart.id or "",
@@ -220,7 +208,6 @@ def _history_page(ctx: Ctx, department_id: int, address: str, before: str) -> Re
             "entries": history.entries,
             "older": _url(path, before=str(history.next_before)) if history.next_before else "",
             "first_page": path if before else "",
-            "parse_time": datetime.fromisoformat,
             **common_words(ctx.t),
         },
     )

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlmodel import col, select
 
-from mailgate import audit, security_log
+from mailgate import audit, localtime, security_log
 from mailgate.errors import NotFound
 from mailgate.models import Attachment, Message
 from mailgate.security_log import Filters
@@ -67,7 +67,7 @@ def _filters(request: Request) -> tuple[Filters, list[str]]:
     dates = {}
     for name in ("from", "to"):
         raw = q.get(name, "").strip()
-        dates[name] = security_log.parse_day(raw)
+        dates[name] = localtime.parse_date(raw)
         if raw and dates[name] is None:
             problems.append(name)
     return Filters(department_id, reason, dates["from"], dates["to"]), problems
@@ -125,7 +125,6 @@ def blocked_log(ctx: PageCtx, request: Request, after: str = "") -> Response:
             "reasons": security_log.REASONS,
             "reason_label": lambda r: security_log.reason_label(ctx.t, r),
             "entity_label": lambda e: security_log.entity_label(ctx.t, e),
-            "local_time": security_log.local_time,
             "counts": counts,
         },
     )
@@ -152,7 +151,7 @@ def blocked_csv(ctx: PageCtx, request: Request) -> Response:
         details={"filters": filters.query(), "events": rows - 1},
     )
     ctx.commit()
-    stamp = security_log.today().strftime("%Y%m%d")
+    stamp = localtime.today().strftime("%Y%m%d")
     return Response(
         buffer.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
@@ -180,7 +179,6 @@ def _detail(ctx: Ctx, row: security_log.EventRow, error: str = "", status: int =
             "findings": event.findings or [],
             "reason_label": lambda r: security_log.reason_label(ctx.t, r),
             "entity_label": lambda e: security_log.entity_label(ctx.t, e),
-            "local_time": security_log.local_time,
             "error": error,
             "max_justification": MAX_JUSTIFICATION,
         },
@@ -237,6 +235,5 @@ def reveal(ctx: FormCtx, event_id: int, justification: Annotated[str, Form()] = 
             "attachments": attachments,
             "justification": reason,
             "state_label": lambda s: ctx.t(STATE_LABELS[s]) if s in STATE_LABELS else s,
-            "local_time": security_log.local_time,
         },
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,7 +25,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import col, select
 
-from mailgate import audit, blobs
+from mailgate import blobs
 from mailgate.errors import NotFound
 from mailgate.mail.application_notice import (
     application_reply_text,
@@ -39,10 +40,11 @@ from mailgate.models import (
     Department,
     Message,
     MessageState,
+    Thread,
     User,
 )
 from mailgate.policy.loader import PolicyError
-from mailgate.web import access
+from mailgate.web import access, audit_trail, views
 from mailgate.web.access import rule
 from mailgate.web.deps import Ctx, FormCtx, PageCtx, render
 from mailgate.web.routes.inbox import common_words
@@ -103,15 +105,11 @@ def thread_view(ctx: PageCtx, thread_id: int, notice: str = "") -> Response:
         for delivery in ctx.session.exec(select(Delivery).where(col(Delivery.message_pk).in_(ids))):
             deliveries[delivery.message_pk] = delivery
     members = thread_work.handlers(ctx.session, thread.department_id)
-    user_ids = {m.author_id for m in messages} | {
-        a.actor_id for found in approvals.values() for a in found
-    }
-    user_ids |= {thread.assignee_id}
-    user_ids.discard(None)
-    users = (
-        {u.id: u for u in ctx.session.exec(select(User).where(col(User.id).in_(user_ids)))}
-        if user_ids
-        else {}
+    users = views.users_by_id(
+        ctx.session,
+        {m.author_id for m in messages}
+        | {a.actor_id for found in approvals.values() for a in found}
+        | {thread.assignee_id},
     )
     html: dict[int, Any] = {}
     for message in messages:
@@ -123,11 +121,9 @@ def thread_view(ctx: PageCtx, thread_id: int, notice: str = "") -> Response:
     application = latest_inbound is not None and looks_like_application(
         latest_inbound.subject, latest_inbound.text_body, _policy_path(ctx)
     )
-    audit.record(
-        ctx.session,
+    audit_trail.record(
+        ctx,
         "thread.view",
-        actor=ctx.user.username,
-        actor_id=ctx.user.id,
         department_id=thread.department_id,
         object_type="thread",
         object_id=thread.id or "",
@@ -157,48 +153,62 @@ def thread_view(ctx: PageCtx, thread_id: int, notice: str = "") -> Response:
     )
 
 
-def _back(thread_id: int | None, notice: str) -> RedirectResponse:
-    return RedirectResponse(f"/threads/{thread_id}?notice={notice}", status_code=303)
+def _handled(ctx: Ctx, thread_id: int, notice: str, step: Callable[[Thread], object]) -> Response:
+    """One step of handling the thread (mailgate.workflow.threads), committed; back to it."""
+    thread = access.load_thread(ctx.session, ctx.me, thread_id)
+    step(thread)
+    ctx.commit()
+    return RedirectResponse(f"/threads/{thread.id}?notice={notice}", status_code=303)
+
+
+def _assignee(ctx: Ctx, user_id: str) -> User | None:
+    """The user chosen in the form: "me", nobody ("" or "none"), or a user id."""
+    if user_id == "me":
+        return ctx.user  # type: ignore[no-any-return]
+    if user_id in ("", "none"):
+        return None
+    try:
+        assignee = ctx.session.get(User, int(user_id))
+    except ValueError:
+        assignee = None
+    if assignee is None:
+        raise WorkflowError("the assignee is not a member of the department")
+    return assignee
 
 
 @router.post("/threads/{thread_id}/assign")
 @rule("member")
 def assign(ctx: FormCtx, thread_id: int, user_id: UserField = "") -> Response:
-    thread = access.load_thread(ctx.session, ctx.me, thread_id)
-    assignee: User | None
-    if user_id == "me":
-        assignee = ctx.user
-    elif user_id in ("", "none"):
-        assignee = None
-    else:
-        try:
-            wanted = int(user_id)
-        except ValueError:
-            raise WorkflowError("the assignee is not a member of the department") from None
-        assignee = ctx.session.get(User, wanted)
-        if assignee is None:
-            raise WorkflowError("the assignee is not a member of the department")
-    thread_work.assign(ctx.session, thread, assignee=assignee, actor=ctx.user)
-    ctx.commit()
-    return _back(thread.id, "assigned")
+    return _handled(
+        ctx,
+        thread_id,
+        "assigned",
+        lambda thread: thread_work.assign(
+            ctx.session, thread, assignee=_assignee(ctx, user_id), actor=ctx.user
+        ),
+    )
 
 
 @router.post("/threads/{thread_id}/done")
 @rule("member")
 def done(ctx: FormCtx, thread_id: int) -> Response:
-    thread = access.load_thread(ctx.session, ctx.me, thread_id)
-    thread_work.mark_done(ctx.session, thread, actor=ctx.user)
-    ctx.commit()
-    return _back(thread.id, "done")
+    return _handled(
+        ctx,
+        thread_id,
+        "done",
+        lambda thread: thread_work.mark_done(ctx.session, thread, actor=ctx.user),
+    )
 
 
 @router.post("/threads/{thread_id}/reopen")
 @rule("member")
 def reopen(ctx: FormCtx, thread_id: int) -> Response:
-    thread = access.load_thread(ctx.session, ctx.me, thread_id)
-    thread_work.reopen(ctx.session, thread, actor=ctx.user)
-    ctx.commit()
-    return _back(thread.id, "reopened")
+    return _handled(
+        ctx,
+        thread_id,
+        "reopened",
+        lambda thread: thread_work.reopen(ctx.session, thread, actor=ctx.user),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -240,11 +250,9 @@ def download(ctx: PageCtx, attachment_id: int) -> Response:
     data = blobs.get(ctx.session, attachment.sha256)
     if data is None:
         raise NotFound("not found")
-    audit.record(
-        ctx.session,
+    audit_trail.record(
+        ctx,
         "attachment.download",
-        actor=ctx.user.username,
-        actor_id=ctx.user.id,
         department_id=message.department_id,
         object_type="attachment",
         object_id=attachment.id or "",

@@ -25,36 +25,16 @@ def normalise_address(address: str) -> str:
 def add_department(
     session: Session, *, slug: str, name: str, addresses: list[str], actor: str = "cli"
 ) -> Department:
-    if session.exec(select(Department).where(Department.slug == slug)).first():
-        raise DirectoryError(f"department {slug!r} already exists")
-    department = Department(slug=slug, name=name)
-    session.add(department)
-    session.flush()
-    for address in addresses:
-        add_address(session, department=department, address=address, actor=actor)
-    audit.record(
-        session,
-        "department.add",
-        actor=actor,
-        department_id=department.id,
-        object_type="department",
-        object_id=department.id or "",
-        details={"slug": slug},
-    )
-    return department
+    """A department with its addresses (CLI, configuration, demo): see create_department."""
+    return create_department(session, slug=slug, name=name, addresses=addresses, actor=actor)
 
 
 def add_address(
     session: Session, *, department: Department, address: str, actor: str = "cli"
 ) -> None:
-    address = normalise_address(address)
-    if address.count("@") != 1:
-        raise DirectoryError(f"not an e-mail address: {address!r}")
-    owner = session.exec(
-        select(DepartmentAddress).where(DepartmentAddress.address == address)
-    ).first()
-    if owner:
-        raise DirectoryError(f"address {address!r} already belongs to a department")
+    """One more address from the configuration (not audited: the file is the record)."""
+    address = check_address(address)
+    _address_free(session, address)
     session.add(DepartmentAddress(department_id=department.id or 0, address=address))
     session.flush()
 
@@ -131,26 +111,7 @@ def add_user(
         session.add(user)
         session.flush()
     department_id = get_department(session, department_slug).id if department_slug else None
-    exists = session.exec(
-        select(Membership).where(
-            Membership.user_id == user.id,
-            Membership.department_id == department_id,
-            Membership.role == role.value,
-        )
-    ).first()
-    if exists:
-        raise DirectoryError(f"{username} already has role {role} there")
-    session.add(Membership(user_id=user.id or 0, department_id=department_id, role=role.value))
-    audit.record(
-        session,
-        "user.membership.add",
-        actor=actor,
-        department_id=department_id,
-        object_type="user",
-        object_id=user.id or "",
-        details={"username": username, "role": role.value},
-    )
-    session.flush()
+    add_membership(session, user, role.value, department_id, actor=actor)
     return user
 
 

@@ -110,7 +110,7 @@ def file_reception(
     thread.status = "open"  # a new message from the resident reopens a thread marked done
     session.add_all([thread, counterpart])
     session.flush()
-    thread_state.refresh(session, thread.id or 0)
+    thread_state.refresh(session, thread.id or 0, latest=message)
     audit.record(
         session,
         "mail.received",

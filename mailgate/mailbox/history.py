@@ -53,20 +53,34 @@ def counterpart_history(
     messages = session.exec(query.order_by(col(Message.id).desc()).limit(limit + 1)).all()
     page = list(messages[:limit])
     ids = [m.id for m in page]
-    names = {u.id: u.display_name or u.username for u in session.exec(select(User))} if page else {}
-    decisions: dict[int, list[dict[str, str]]] = {}
-    if ids:
-        for approval in session.exec(
+    approvals = (
+        session.exec(
             select(Approval).where(col(Approval.message_pk).in_(ids)).order_by(col(Approval.id))
-        ):
-            decisions.setdefault(approval.message_pk, []).append(
-                {
-                    "decision": approval.decision,
-                    "by": names.get(approval.actor_id, ""),
-                    "at": approval.at.isoformat(),
-                    "comment": approval.comment,
-                }
-            )
+        ).all()
+        if ids
+        else []
+    )
+    # Only the people on this page: authors and deciders.
+    people = {m.author_id for m in page} | {a.actor_id for a in approvals}
+    people.discard(None)
+    names = (
+        {
+            u.id: u.display_name or u.username
+            for u in session.exec(select(User).where(col(User.id).in_(people)))
+        }
+        if people
+        else {}
+    )
+    decisions: dict[int, list[dict[str, str]]] = {}
+    for approval in approvals:
+        decisions.setdefault(approval.message_pk, []).append(
+            {
+                "decision": approval.decision,
+                "by": names.get(approval.actor_id, ""),
+                "at": approval.at.isoformat(),
+                "comment": approval.comment,
+            }
+        )
     entries = [
         HistoryEntry(
             message_id=m.id or 0,

@@ -37,14 +37,19 @@ def derive(thread: Thread, latest: Message | None, has_outbound: bool) -> str:
     return _FROM_OUTBOUND.get(MessageState(latest.state), "in_progress")
 
 
-def refresh(session: Session, thread_id: int) -> str:
-    """Recompute and store the thread's state; returns it. The caller commits."""
+def refresh(session: Session, thread_id: int, latest: Message | None = None) -> str:
+    """Recompute and store the thread's state; returns it. The caller commits.
+
+    `latest`: the thread's newest message when the caller has just stored it (filing),
+    which saves reading it back on the ingest path.
+    """
     thread = session.get(Thread, thread_id)
     if thread is None:
         return ""
-    latest = session.exec(
-        select(Message).where(Message.thread_id == thread_id).order_by(col(Message.id).desc())
-    ).first()
+    if latest is None:
+        latest = session.exec(
+            select(Message).where(Message.thread_id == thread_id).order_by(col(Message.id).desc())
+        ).first()
     has_outbound = latest is not None and (
         latest.direction == "outbound"
         or session.exec(

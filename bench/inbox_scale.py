@@ -35,8 +35,8 @@ What it measures
     search3        GET /departments/1/inbox?q=<term>           common terms of 3+ characters
     search3_rare   the same with rare terms (FTS5 trigram / pg_trgm have few hits)
     search3_elsewhere  terms common in other departments' mail and absent from this one's
-    search2        the same with common 2-character terms (no trigram: the fallback scan)
-    search2_rare   the same with rare 2-character terms: the fallback's worst case
+    search2        the same with common 2-character terms (the "grams" index of migration 0007)
+    search2_rare   the same with rare 2-character terms: few hits anywhere
 
     Over HTTP against the real app: ``mailgate serve --role web`` in its own process per
     database, signed in as a staff member of department 1 with httpx (keep-alive); the time is

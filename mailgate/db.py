@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 import mailgate.models  # noqa: F401  (registers every table)
+from mailgate.mailbox import text_index
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -63,6 +64,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # The search index triggers (migration 0007) call it on every message write.
+        text_index.register_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

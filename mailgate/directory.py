@@ -10,6 +10,7 @@ from sqlmodel import Session, col, delete, select
 
 from mailgate import audit
 from mailgate.errors import MailgateError, NotFound
+from mailgate.mailbox import text_index
 from mailgate.models import Department, DepartmentAddress, Membership, Role, User, WebSession
 from mailgate.passwords import hash_password
 
@@ -220,6 +221,7 @@ def create_department(
     department = Department(slug=slug, name=name)
     session.add(department)
     session.flush()
+    text_index.ensure_department(session, department.id or 0)
     for address in wanted:
         session.add(DepartmentAddress(department_id=department.id or 0, address=address))
     audit.record(

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,18 @@ def _pg_url_for(database: str) -> str:
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A migrated PostgreSQL database for this test session; yields its URL."""
+    with _pg_scratch_database("mailgate_test") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@contextmanager
+def _pg_scratch_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards (fails under CI if unreachable)."""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"mailgate_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -49,14 +60,22 @@ def pg_database() -> Iterator[str]:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required under CI and is unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
-    url = _pg_url_for(name)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield _pg_url_for(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database without any migration (for testing migrations on data)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'unmigrated.db'}"
+        return
+    with _pg_scratch_database("mailgate_mig") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,3 +9,7 @@ class WorkflowError(MailgateError):
 
 class SelfApprovalError(WorkflowError):
     """The author or last editor of a draft tried to approve it."""
+
+
+class DraftChangedError(WorkflowError):
+    """The draft was edited or decided on while its policy check ran: submit it again."""

@@ -83,4 +83,8 @@ class PolicyGate:
         )
 
     def check(self, session: Session, message: Message) -> Verdict:
-        return check(self.policy, self.outgoing_mail(session, message))
+        return self.verdict(self.outgoing_mail(session, message))
+
+    def verdict(self, mail: OutgoingMail) -> Verdict:
+        """The policy's verdict; needs no database (callers run it outside transactions)."""
+        return check(self.policy, mail)

@@ -36,7 +36,7 @@ from mailgate.web.deps import Ctx, FormCtx, PageCtx, render
 from mailgate.web.highlight import highlight, marked, shown_findings
 from mailgate.web.i18n import Translator
 from mailgate.workflow import drafts, reply_templates, states
-from mailgate.workflow.errors import WorkflowError
+from mailgate.workflow.errors import DraftChangedError, WorkflowError
 
 router = APIRouter(include_in_schema=False)
 
@@ -289,9 +289,14 @@ def _refused_form(
 def _after_save(ctx: Ctx, message: Message, action: str) -> Response:
     """Submit if asked; commit; where the author goes next."""
     if action == "submit":
-        verdict = drafts.submit(
-            ctx.session, ctx.gate, message, actor=ctx.user, secret=ctx.request.app.state.secret
-        )
+        try:
+            verdict = drafts.submit(
+                ctx.session, ctx.gate, message, actor=ctx.user, secret=ctx.request.app.state.secret
+            )
+        except DraftChangedError:
+            # Saved (submit commits the draft before its check), but changed meanwhile.
+            ctx.session.rollback()
+            return RedirectResponse(f"/messages/{message.id}/edit?notice=changed", status_code=303)
         ctx.commit()
         if verdict.blocked:
             return RedirectResponse(f"/messages/{message.id}/edit", status_code=303)

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from mailgate.errors import NotFound
 from mailgate.mailbox.history import counterpart_history
 from mailgate.mailbox.inbox import Cursor, list_threads
-from mailgate.mailbox.search import MAX_QUERY, SHORT_TERM_WINDOW, is_short, search
+from mailgate.mailbox.search import MAX_QUERY, search
 from mailgate.web import access, audit_trail
 from mailgate.web.access import rule
 from mailgate.web.deps import Ctx, PageCtx, render
@@ -143,8 +143,6 @@ def inbox(
             limit=size,
         )
         context["hits"] = hits
-        context["short_search"] = is_short(query)
-        context["short_window"] = SHORT_TERM_WINDOW
         if len(hits) == size:
             context["older"] = _url(path, q=query, before=str(hits[-1].message_id))
         if hits:

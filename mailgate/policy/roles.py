@@ -86,8 +86,19 @@ HISTORICAL_CONTEXT = re.compile(
     r"先人|功績|生涯|銅像|記念館|博物館|資料館|学芸員|大河ドラマ|テーマ|講座|合戦|戦い|"
     r"博物学者|学者|研究した|研究で知られ|文豪|俳人|歌人|詩人|作家|画家|思想家|発明家|探検家|"
     r"植物学|民俗学|功労者|業績|代表作|"
-    r"\bcentury\b|\bhistor)",
+    r"\bcentury\b|\bhistor|\bmuseum\b|\bcurator\b|\bcollection\b|\bexhibition\b|\bprints?\b|"
+    r"\bworks\b|\bpainter\b|\bpoet\b|\bnovelist\b|\bartist\b|\bukiyo-e\b|\bEdo\b|\bMeiji\b|"
+    r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b)",
     re.IGNORECASE,
+)
+# An English title before a name ("Ms. Sato", "Dr. Mori"): a living person addressed or named.
+ENGLISH_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \u3000]*$")
+# A family name that NER left out of the span, between a title and the given name
+# ("教育長 三国 久美子": the span is 久美子).
+SURNAME_GAP_BEFORE = re.compile(r"[\u4e00-\u9fff々]{2,3}[ \u3000]+$")
+# A "name" glued to a municipality's name ("若松北九州市"): part of a place name, not a person.
+PLACE_GLUED_AFTER = re.compile(
+    r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|郡|県)(?=[^\u4e00-\u9fff々]|役所|役場|立|民|$)"
 )
 HISTORICAL_WINDOW = 40
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
@@ -225,6 +236,13 @@ class RoleResolver:
         words = sorted({w for w in (facility_words or []) if w}, key=len, reverse=True)
         self.facility = re.compile("|".join(map(re.escape, words))) if words else None
         self.historical = {_name_key(n) for n in historical_persons or [] if n.strip()}
+        # Romanised two-word names are written in either order ("Utagawa Hiroshige",
+        # "Hiroshige Utagawa").
+        self.historical |= {
+            _name_key(" ".join(reversed(n.split())))
+            for n in historical_persons or []
+            if re.fullmatch(r"[A-Za-z'-]+ [A-Za-z'-]+", n.strip())
+        }
         # Wording that offers the office's own service by phone (office_contact_cues.txt).
         cues = sorted({w for w in (office_contact_cues or []) if w}, key=len, reverse=True)
         self.office_cues = re.compile("|".join(map(re.escape, cues))) if cues else None
@@ -261,6 +279,8 @@ class RoleResolver:
         text = unit.normalised
         before, previous = _line_before(text, start), _previous_line(text, start)
         if entity_type == "PERSON":
+            if PLACE_GLUED_AFTER.match(text[end : end + 12]):
+                return Role.ORGANIZATION
             role = self._person_role(value, before, text[end : end + 30], facts)
             if role == Role.THIRD_PARTY and self._historical(text, start, end):
                 return Role.ORGANIZATION
@@ -321,7 +341,8 @@ class RoleResolver:
             return Role.STAFF
         if (UNIT_BEFORE.search(before) and SELF_AFTER.match(after)) or SELF_ENGLISH.search(before):
             return Role.STAFF
-        if DUTY_BEFORE.search(before) or DUTY_AFTER.match(after):
+        titled = SURNAME_GAP_BEFORE.sub("", before)
+        if DUTY_BEFORE.search(before) or DUTY_BEFORE.search(titled) or DUTY_AFTER.match(after):
             return Role.STAFF
         if OWN_INSTITUTION_BEFORE.search(before) and OWN_TITLE_AFTER.match(after):
             return Role.STAFF  # "当院の桐生 孝 院長", "本校の山田 花子 先生"
@@ -329,6 +350,7 @@ class RoleResolver:
             return Role.STAFF  # "宮下（産業振興課）0265-…"
         if not HONORIFIC_AFTER.match(after) and (
             TITLE_BEFORE.search(before)
+            or TITLE_BEFORE.search(titled)
             or (UNIT_SPACE_BEFORE.search(before) and STAFF_NAME_AFTER.match(after))
         ):
             return Role.STAFF
@@ -351,7 +373,7 @@ class RoleResolver:
 
     def _historical(self, text: str, start: int, end: int) -> bool:
         """A historical person: a well-known name, or two history words around a bare name."""
-        if HONORIFIC_AFTER.match(text, end):
+        if HONORIFIC_AFTER.match(text, end) or ENGLISH_TITLE_BEFORE.search(text, 0, start):
             return False
         if _name_key(text[start:end]) in self.historical:
             return True

@@ -500,41 +500,23 @@ def test_closing_name_of_the_self_introduced_sender(body: str, expected: Role) -
     ]
 
 
-# A title, then a family name that NER left out of the span, then the given name.
 @pytest.mark.parametrize(
     ("sentence", "value", "expected"),
     [
+        # A title, then a family name that NER left out of the span, then the given name.
         ("当日は教育長 三国 久美子が挨拶を行います。", "久美子", Role.STAFF),
         ("校長　大河内 まゆみより説明します。", "まゆみ", Role.STAFF),
         # With an honorific the person is addressed or named, not an official on duty.
         ("PTA委員長 寺岡 正道様にもお伝えください。", "正道", Role.THIRD_PARTY),
         # A one-character word before the name is not taken for a family name.
         ("担当者の方 山田 奈緒さんに伺います。", "奈緒", Role.THIRD_PARTY),
-    ],
-)
-def test_title_before_the_family_name(sentence: str, value: str, expected: Role) -> None:
-    assert role_of(BODY.format(sentence), value, "PERSON") == expected
-
-
-@pytest.mark.parametrize(
-    ("sentence", "value", "expected"),
-    [
+        # A "name" glued to a municipality's name is part of a place name.
         ("若松北九州市 生活支援課です。", "若松", Role.ORGANIZATION),
         ("森川町役場の窓口へお越しください。", "森川", Role.ORGANIZATION),
         # A title after the name, not a municipality.
         ("松岡町長が出席します。", "松岡", Role.STAFF),
         ("鈴木町内会長からご連絡がありました。", "鈴木", Role.THIRD_PARTY),
-    ],
-)
-def test_a_name_glued_to_a_municipality_is_a_place(
-    sentence: str, value: str, expected: Role
-) -> None:
-    assert role_of(BODY.format(sentence), value, "PERSON") == expected
-
-
-@pytest.mark.parametrize(
-    ("sentence", "value", "expected"),
-    [
+        # Historical persons named in English.
         (
             "The curator will introduce prints by Utagawa Hiroshige from the museum collection.",
             "Utagawa Hiroshige",
@@ -553,5 +535,5 @@ def test_a_name_glued_to_a_municipality_is_a_place(
         ),
     ],
 )
-def test_historical_persons_in_english(sentence: str, value: str, expected: Role) -> None:
+def test_names_split_glued_or_romanised(sentence: str, value: str, expected: Role) -> None:
     assert role_of(BODY.format(sentence), value, "PERSON") == expected

@@ -93,6 +93,14 @@ HISTORICAL_CONTEXT = re.compile(
 )
 # An English title before a name ("Ms. Sato", "Dr. Mori"): a living person addressed or named.
 ENGLISH_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \u3000]*$")
+# A hospital's or clinic's signature, and a doctor's title before a name.
+CLINICAL_SIGNATURE = re.compile(
+    r"(病院|診療所|クリニック|医療センター|\bHospital\b|\bClinic\b|\bMedical Center\b)",
+    re.IGNORECASE,
+)
+DOCTOR_BEFORE = re.compile(
+    r"(\b(?:Dr|Doctor)\.?[ \u3000]*|(?:医師|担当医|主治医)(?:の|は|：|:|[ \u3000])*)$"
+)
 # A family name that NER left out of the span, between a title and the given name
 # ("教育長 三国 久美子": the span is 久美子).
 SURNAME_GAP_BEFORE = re.compile(r"[\u4e00-\u9fff々]{2,3}[ \u3000]+$")
@@ -219,6 +227,8 @@ class MailFacts:
 
     department: Allowlist
     recipient_names: list[str]
+    # The mail comes from a hospital or clinic (its signature says so): its doctors are staff.
+    clinical: bool = False
 
 
 class RoleResolver:
@@ -252,13 +262,16 @@ class RoleResolver:
         department = Allowlist.from_config(lists)
         department.add_signature(mail.department_signature)
         names = [_compact(n) for n in mail.recipient_names if n.strip()]
+        signatures = [mail.department_signature or ""]
         if body is not None and body.structure is not None:
             if body.structure.signature:
                 a, b = body.structure.signature
                 department.add_signature(body.text[a:b])
+                signatures.append(body.text[a:b])
             if body.structure.salutation_name:
                 names.append(_compact(body.structure.salutation_name))
-        return MailFacts(department, [n for n in names if n])
+        clinical = any(CLINICAL_SIGNATURE.search(text) for text in signatures)
+        return MailFacts(department, [n for n in names if n], clinical)
 
     def role(
         self,
@@ -346,6 +359,8 @@ class RoleResolver:
             return Role.STAFF
         if OWN_INSTITUTION_BEFORE.search(before) and OWN_TITLE_AFTER.match(after):
             return Role.STAFF  # "当院の桐生 孝 院長", "本校の山田 花子 先生"
+        if facts.clinical and DOCTOR_BEFORE.search(before):
+            return Role.STAFF  # a hospital's mail: "As discussed with Dr. Sugimoto", "担当医の杉本"
         if OFFICE_PAREN_AFTER.match(after):
             return Role.STAFF  # "宮下（産業振興課）0265-…"
         if not HONORIFIC_AFTER.match(after) and (

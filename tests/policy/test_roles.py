@@ -537,3 +537,30 @@ def test_closing_name_of_the_self_introduced_sender(body: str, expected: Role) -
 )
 def test_names_split_glued_or_romanised(sentence: str, value: str, expected: Role) -> None:
     assert role_of(BODY.format(sentence), value, "PERSON") == expected
+
+
+HOSPITAL = (
+    "Dear Ms. Kowalski,\n\n{}\n\nSincerely,\nMedical Affairs Office\n"
+    "Asagiri Municipal General Hospital\nTel. +81-296-22-1151\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "value", "expected"),
+    [
+        (
+            HOSPITAL.format("As discussed with Dr. Sugimoto, the appointment moved."),
+            "Sugimoto",
+            Role.STAFF,
+        ),
+        (
+            "川口 様\n\n担当医の杉本より説明します。\n\n市立病院 医事課\n電話 0296-22-1151\n",
+            "杉本",
+            Role.STAFF,
+        ),
+        # Not from a hospital: a doctor named in a ward office's mail is someone else.
+        (BODY.format("Dr. Sugimoto called us about the form."), "Sugimoto", Role.THIRD_PARTY),
+    ],
+)
+def test_a_hospitals_doctors_are_its_staff(body: str, value: str, expected: Role) -> None:
+    assert role_of(body, value, "PERSON") == expected

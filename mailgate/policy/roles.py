@@ -35,7 +35,7 @@ SELF_AFTER = re.compile(r"^[ \u3000]*(です|でございます|と申します|
 SELF_ENGLISH = re.compile(r"(?:\bThis is|\bMy name is|\bI am|\bI'm)[ ]*$")
 DUTY_BEFORE = re.compile(
     r"(区長|副区長|市長|副市長|町長|村長|知事|教育長|議長|所長|館長|センター長|部長|課長|係長|主査|主任|"
-    r"担当者?|窓口担当|保健師|相談員|支援員|指導員)(?:の|は|：|:|[ \u3000])*$"
+    r"担当者?|窓口担当|保健師|相談員|支援員|指導員)(?:の|は|：|:|、|[ \u3000])*$"
 )
 # More duty titles (school, fire, health, committee staff). A title followed by the name with
 # only a space, の or は ("選挙管理委員長 鶴田 正義", "5年2組担任の中島です") names an official
@@ -45,7 +45,7 @@ TITLE_BEFORE = re.compile(
     r"主事|主任|主査|主幹|参事|次長|係長|課長補佐|課長代理|室長|局長|署長|所長|館長|センター長|"
     r"事務局長|保健師|管理栄養士|栄養士|指導主事|社会教育主事|司書|学芸員|技師|消防司令長?|"
     r"消防司令補|消防士長|消防副士長|消防士|救急隊長|隊長|分団長|相談員|支援員|指導員|調査員|"
-    r"専門員|ケースワーカー|担当者?)(?:の|は|：|:|[ \u3000])+$"
+    r"専門員|ケースワーカー|担当者?)(?:の|は|：|:|、|[ \u3000])+$"
 )
 # An office unit directly before the name, separated by a space: "業務係　小野寺 勉".
 UNIT_SPACE_BEFORE = re.compile(
@@ -85,7 +85,7 @@ HISTORICAL_CONTEXT = re.compile(
     r"鎌倉|室町|平安|奈良時代|安土|桃山|武将|大名|将軍|天皇|藩主|城主|古文書|史跡|史料|歴史|偉人|"
     r"先人|功績|生涯|銅像|記念館|博物館|資料館|学芸員|大河ドラマ|テーマ|講座|合戦|戦い|"
     r"博物学者|学者|研究した|研究で知られ|文豪|俳人|歌人|詩人|作家|画家|思想家|発明家|探検家|"
-    r"植物学|民俗学|功労者|業績|代表作|"
+    r"植物学|民俗学|功労者|業績|代表作|絵師|浮世絵|肉筆|版画|錦絵|"
     r"\bcentury\b|\bhistor|\bmuseum\b|\bcurator\b|\bcollection\b|\bexhibition\b|\bprints?\b|"
     r"\bworks\b|\bpainter\b|\bpoet\b|\bnovelist\b|\bartist\b|\bukiyo-e\b|\bEdo\b|\bMeiji\b|"
     r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b)",
@@ -104,15 +104,15 @@ DOCTOR_BEFORE = re.compile(
 # A family name that NER left out of the span, between a title and the given name
 # ("教育長 三国 久美子": the span is 久美子).
 SURNAME_GAP_BEFORE = re.compile(r"[\u4e00-\u9fff々]{2,3}[ \u3000]+$")
+KANJI = re.compile(r"[\u4e00-\u9fff々]")
 # A "name" glued to a municipality's name ("若松北九州市"): part of a place name, not a person.
-PLACE_GLUED_AFTER = re.compile(
-    r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|郡|県)(?=[^\u4e00-\u9fff々]|役所|役場|立|民|$)"
-)
+PLACE_GLUED_AFTER = re.compile(r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|郡|県)(?![長内場議会])")
 HISTORICAL_WINDOW = 40
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
 CONTACT_IN_LINE = re.compile(r"(\d{2,4}-\d{2,4}-\d{3,4}|〒|\d{3}-\d{4}|電話|TEL|Tel|携帯|住所)")
 _FACILITY = (
     r"(会場|センター|会館|区役所|役所|庁舎|支所|出張所|施設|ホール|図書館|集会所|体育館|公園|病院|"
+    r"博物館|美術館|資料館|Museum|Gallery|"
     r"事務所|窓口|課|係|代表|FAX|ファクス|ファックス|Office|Center|Hall|Library|Venue)"
 )
 # "宮坂区民センター（03-…）", "FAX：…" on the same line, or a heading line "【会場】宮坂区民センター".
@@ -157,6 +157,8 @@ RECIPIENT_PHONE = re.compile(
     r"(ご指定(?:いただいた|いただきました|の|された)?|ご登録(?:いただいた|いただいている|の|された)?|"
     r"お届け(?:いただいた|の)|ご申告(?:いただいた|の)?|あなたの|あなた様の|お客様の)"
     r"[ \u3000]*(?:ご自宅の|ご連絡先の)?(?:お?電話|携帯|連絡先|TEL|Tel)[^\n。様さん氏]{0,8}$"
+    # "いただいたメールに記載のあった 080-…": the number the resident wrote in their mail.
+    r"|(?:いただいた|頂いた)(?:メール|お便り|ご連絡)に(?:記載|記入)の(?:あった)?[ \u3000]*$"
 )
 PHONE_CAPTION_LINE = re.compile(
     r"^[ \u3000・]*(?:お?電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[：:]?[ \u3000]*$"
@@ -292,7 +294,10 @@ class RoleResolver:
         text = unit.normalised
         before, previous = _line_before(text, start), _previous_line(text, start)
         if entity_type == "PERSON":
-            if PLACE_GLUED_AFTER.match(text[end : end + 12]):
+            if PLACE_GLUED_AFTER.match(text[end : end + 12]) or (
+                value[-1:] in "ヶケ" and KANJI.match(text[end : end + 1])
+            ):
+                # "若松北九州市", "霞ヶ|原の街道": no name ends in ヶ; place names do.
                 return Role.ORGANIZATION
             role = self._person_role(value, before, text[end : end + 30], facts)
             if role == Role.THIRD_PARTY and self._historical(text, start, end):

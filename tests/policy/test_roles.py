@@ -564,3 +564,39 @@ HOSPITAL = (
 )
 def test_a_hospitals_doctors_are_its_staff(body: str, value: str, expected: Role) -> None:
     assert role_of(body, value, "PERSON") == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "value", "entity_type", "expected"),
+    [
+        (
+            BODY.format("霞ヶ原市総合福祉センターで開催します。"),
+            "霞ヶ",
+            "PERSON",
+            Role.ORGANIZATION,
+        ),
+        (
+            BODY.format("特別展「浮世絵にみる霞ヶ原の街道」を開きます。"),
+            "霞ヶ",
+            "PERSON",
+            Role.ORGANIZATION,
+        ),
+        (BODY.format("健康づくり課の保健師、長尾です。"), "長尾", "PERSON", Role.STAFF),
+        (
+            BODY.format("同時代の絵師・渓斎英泉の肉筆画も展示します。"),
+            "渓斎英泉",
+            "PERSON",
+            Role.ORGANIZATION,
+        ),
+        (
+            BODY.format("いただいたメールに記載のあった 080-4417-2093 にお電話します。"),
+            "080-4417-2093",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+    ],
+)
+def test_places_titles_history_and_contact_cues(
+    body: str, value: str, entity_type: str, expected: Role
+) -> None:
+    assert role_of(body, value, entity_type) == expected

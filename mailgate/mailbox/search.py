@@ -52,8 +52,15 @@ WHERE {match} AND id < :upper
 ORDER BY id DESC
 LIMIT :limit
 """
-# PostgreSQL reads the department's newest PG_SAMPLE messages first; what it finds there
-# tells how the rest is cheaper to read (see _postgresql_ids).
+# Up to PG_PROBE hits through the index, in no order (a bitmap scan stops there).
+_PG_PROBE = """
+SELECT id FROM message
+WHERE {match} AND id < :upper
+LIMIT :limit
+"""
+# PostgreSQL first asks the index for PG_PROBE hits; a term with more has its density
+# measured on the department's newest PG_SAMPLE messages (see _postgresql_ids).
+PG_PROBE = 100
 PG_SAMPLE = 100
 _PG_NO_UPPER = 2**31 - 1  # message.id is a 32-bit integer on PostgreSQL
 
@@ -143,10 +150,11 @@ def _postgresql_ids(
     PostgreSQL cannot estimate how often a term occurs in one department (it keeps no
     statistics for a partial index), so left alone it walks the rows for an absent term
     (the whole department) or reads every hit of a common one (tens of thousands): both grow
-    with the mailbox. Here the newest PG_SAMPLE messages are read in order; the hits found
-    there give the term's density, and the older messages are read by walking them (dense
-    terms: about remaining/density rows) or through the department's index (sparse terms:
-    about density x older rows), whichever is less.
+    with the mailbox. Here the index is asked for PG_PROBE hits first: a rare or absent term
+    has fewer, which are then all of them. For a more frequent term the newest PG_SAMPLE
+    messages are read in order; the hits found there give its density, and the older messages
+    are read by walking them (dense terms: about remaining/density rows) or through the
+    department's index (sparse terms: about density x older rows), whichever is less.
     """
     # Plan each statement with its own values: once psycopg has prepared a statement,
     # PostgreSQL may switch to a generic plan, which cannot pick a department's index.
@@ -154,11 +162,17 @@ def _postgresql_ids(
     upper = before_id if before_id is not None else _PG_NO_UPPER
     walk = {"department_id": department_id, "pattern": f"%{_like_escape(term)}%"}
     if len(term) >= 3:
-        older = _PG_OLDER.format(match=PG_MATCH), walk
+        match, params = PG_MATCH, walk
     else:
-        grams = {"department_id": department_id, "gram": term.lower()}
-        older = _PG_OLDER.format(match=PG_GRAMS_MATCH), grams
+        match, params = PG_GRAMS_MATCH, {"department_id": department_id, "gram": term.lower()}
     try:
+        # Rare and absent terms first: if the index holds fewer than PG_PROBE hits, those are
+        # all of them (read in any order, then sorted), whatever the mailbox's size.
+        probe = _PG_PROBE.format(match=match)
+        hits = _pg_run(session, "index", probe, params, 0, upper, PG_PROBE)
+        if len(hits) < PG_PROBE:
+            return sorted(hits, reverse=True)[:limit]
+        _pg_plan(session, None)  # the lookups below need index scans
         floor = _nth_newest(session, department_id, upper, PG_SAMPLE)
         found = _pg_run(session, "walk", _PG_WALK, walk, floor or 0, upper, limit)
         if len(found) >= limit or floor is None:
@@ -176,7 +190,8 @@ def _postgresql_ids(
                 if len(more) >= remaining or stop is None:
                     return found
                 floor, remaining = stop, remaining - len(more)
-        return found + _pg_run(session, "index", older[0], older[1], 0, floor, remaining)
+        older = _PG_OLDER.format(match=match)
+        return found + _pg_run(session, "index", older, params, 0, floor, remaining)
     finally:
         _pg_plan(session, None)
 

@@ -110,8 +110,10 @@ def test_edited_text_replaces_the_old_text_in_the_index(engine: Engine) -> None:
 def test_pages_walk_every_hit_newest_first(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, term: str
 ) -> None:
-    # A tiny PostgreSQL sample, so that pages go past it, by walking (dense terms) and by the
-    # trigram index (sparse ones). SQLite has no sample: the same pages, its own way.
+    # A tiny PostgreSQL probe and sample, so that pages take every path: all hits from the
+    # probe (rare terms), walking (dense ones), the index after the sample (sparse ones).
+    # SQLite has neither: the same pages, its own way.
+    monkeypatch.setattr(search_module, "PG_PROBE", 3)
     monkeypatch.setattr(search_module, "PG_SAMPLE", 2)
     with session_scope(engine) as session:
         own = make_department(session)

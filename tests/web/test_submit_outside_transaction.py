@@ -9,6 +9,7 @@ verdict is computed, as another user or the mail listener would.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +23,16 @@ from mailgate.policy.mail import OutgoingMail
 from mailgate.workflow import drafts
 from mailgate.workflow.errors import DraftChangedError
 from mailgate.workflow.policy_gate import PolicyGate
-from tests.web.harness import World, build_world, deliver, resident_mail
+from tests.web.harness import (
+    LiveServer,
+    World,
+    build_world,
+    deliver,
+    post_reply,
+    resident_mail,
+    signed_in,
+    web_settings,
+)
 
 
 class MeanwhileGate(PolicyGate):
@@ -121,3 +131,41 @@ def test_a_draft_edited_during_its_check_is_not_passed(engine: Engine, gate: Pol
         # The colleague's text is kept, unchecked: still a draft, never pending approval.
         assert draft.state == MessageState.DRAFT and "123456789018" in draft.text_body
         assert draft.policy_report is None
+
+
+def test_the_form_says_so_when_the_draft_changed_during_its_check(
+    tmp_path: Path, db_url: str, engine: Engine, gate: PolicyGate
+) -> None:
+    world = build_world(engine)
+    deliver(engine, world.own.id, resident_mail(to=world.own.address), world.own.address)
+    with session_scope(engine) as session:
+        thread = session.exec(select(Thread).where(Thread.department_id == world.own.id)).one()
+        thread_id = thread.id or 0
+
+    def colleague_edits() -> None:
+        with session_scope(engine) as session:
+            draft = session.exec(select(Message).where(Message.direction == "outbound")).one()
+            editor = session.exec(select(User).where(User.username == world.own.staff2)).one()
+            drafts.edit(
+                session,
+                draft,
+                editor=editor,
+                data=drafts.DraftInput(draft.to_addresses, [], draft.subject, "書き直しました。"),
+            )
+
+    live = LiveServer(
+        web_settings(tmp_path, db_url), engine, MeanwhileGate(gate, colleague_edits)
+    ).start()
+    try:
+        client = signed_in(live, world.own.staff)
+        response = post_reply(client, thread_id, "公園は午前9時から利用できます。")
+        assert response.status_code == 303
+        assert response.headers["location"].endswith("/edit?notice=changed")
+        page = client.get(response.headers["location"])
+        assert "確認中に下書きが変更されました" in page.text
+        assert "書き直しました。" in page.text
+    finally:
+        live.stop()
+    with session_scope(engine) as session:
+        draft = session.exec(select(Message).where(Message.direction == "outbound")).one()
+        assert draft.state == MessageState.DRAFT and draft.policy_report is None

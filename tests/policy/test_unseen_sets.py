@@ -19,7 +19,6 @@ from mailgate.policy.loader import Policy
 SETS = Path(__file__).resolve().parents[1] / "fixtures" / "policy"
 # Wrongly judged messages of the sixth set after its round, each a case still open.
 SIXTH_OPEN = {
-    "W-0017",  # a DV victim named with 「として…の対象」: sensitive_data missed
     "W-0035",  # a museum's contact block in the body of an English mail
     "W-0046",  # 「かすみがはらe-申請」: a hiragana service name read as a person
     "W-0050",  # a health-check result told to the addressee, no one named: sensitive missed

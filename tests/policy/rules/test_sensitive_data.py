@@ -36,6 +36,12 @@ DISCLOSURES = [
     ("ご近所の村井さんは以前服役していたそうです。", "服役していた", "criminal"),
     ("上野様はストーカー被害を受けており、", "ストーカー被害を受けており", "victim"),
     ("吉岡さんはDV被害により転居されました。", "DV被害により転居", "victim"),
+    (
+        "坂口様は、配偶者からの暴力（DV）の被害者として、支援措置の対象です。",
+        "（DV）の被害者として",
+        "victim",
+    ),
+    ("坂口様は、DV被害者として支援措置の対象です。", "DV被害者として", "victim"),
     ("小松様は熱心にキリスト教を信仰している方で", "信仰して", "creed"),
     ("Her son has been diagnosed with autism and dementia.", "diagnosed with", "health"),
     ("Mr. Jones is receiving welfare at the moment.", "receiving welfare", "welfare"),
@@ -101,6 +107,7 @@ DISCLOSURES = [
 
 GENERAL_STATEMENTS = [
     "当日は会場に手話通訳者と要約筆記者を配置します。",
+    "DVの被害者として支援を受けたい方は、相談窓口へお越しください。",
     "視覚に障害のある方のため、点字の資料もご用意しています。",
     "障害のある方もない方も、どなたでもご参加いただけます。",
     "生活保護に関するご相談は、福祉事務所の窓口で承ります。",

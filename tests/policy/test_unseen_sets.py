@@ -21,7 +21,6 @@ SETS = Path(__file__).resolve().parents[1] / "fixtures" / "policy"
 SIXTH_OPEN = {
     "W-0035",  # a museum's contact block in the body of an English mail
     "W-0046",  # 「かすみがはらe-申請」: a hiragana service name read as a person
-    "W-0050",  # a health-check result told to the addressee, no one named: sensitive missed
 }
 
 

@@ -42,6 +42,7 @@ DISCLOSURES = [
         "victim",
     ),
     ("坂口様は、DV被害者として支援措置の対象です。", "DV被害者として", "victim"),
+    ("先月の特定健診の結果、糖尿病の疑いがあるとの判定でした。", "糖尿病の疑い", "health"),
     ("小松様は熱心にキリスト教を信仰している方で", "信仰して", "creed"),
     ("Her son has been diagnosed with autism and dementia.", "diagnosed with", "health"),
     ("Mr. Jones is receiving welfare at the moment.", "receiving welfare", "welfare"),
@@ -108,6 +109,7 @@ DISCLOSURES = [
 GENERAL_STATEMENTS = [
     "当日は会場に手話通訳者と要約筆記者を配置します。",
     "DVの被害者として支援を受けたい方は、相談窓口へお越しください。",
+    "特定健診の結果、糖尿病の疑いがある方は、医療機関を受診してください。",
     "視覚に障害のある方のため、点字の資料もご用意しています。",
     "障害のある方もない方も、どなたでもご参加いただけます。",
     "生活保護に関するご相談は、福祉事務所の窓口で承ります。",

@@ -261,6 +261,8 @@ async def test_uidvalidity_change_resyncs_without_duplicates(
     await asyncio.to_thread(dovecot.append, "kosodate", [mail(n) for n in range(3)])
     async with polling(seeded, account(dovecot)):
         await until(lambda: count(seeded, Reception) == 3, "first sync")
+        # The UID is recorded after accept() has returned, so a moment after the receptions.
+        await until(lambda: (s := state(seeded)) is not None and s.last_uid == 3, "last UID")
         before = state(seeded)
         assert before is not None and before.last_uid == 3
         # Dovecot drops the session ("state is inconsistent"); the poller reconnects.

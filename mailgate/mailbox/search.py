@@ -180,7 +180,7 @@ def _postgresql_ids(
         remaining, density = limit - len(found), len(found) / PG_SAMPLE
         if density:
             # The sample's span of ids tells how many of the department's messages are older.
-            top = min(upper, _newest(session, department_id) + 1)
+            top = (_nth_newest(session, department_id, upper, 1) or floor) + 1
             older_rows = PG_SAMPLE * (floor - _oldest(session, department_id)) / max(top - floor, 1)
             if remaining / density < density * older_rows:
                 # Dense: walk about twice the rows the density predicts; the index for the rest.
@@ -243,10 +243,6 @@ def _nth_newest(session: Session, department_id: int, upper: int, n: int) -> int
         .limit(1)
     ).first()
     return found
-
-
-def _newest(session: Session, department_id: int) -> int:
-    return _nth_newest(session, department_id, _PG_NO_UPPER, 1) or 0
 
 
 def _oldest(session: Session, department_id: int) -> int:

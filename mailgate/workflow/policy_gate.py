@@ -82,9 +82,6 @@ class PolicyGate:
             ),
         )
 
-    def check(self, session: Session, message: Message) -> Verdict:
-        return self.verdict(self.outgoing_mail(session, message))
-
     def verdict(self, mail: OutgoingMail) -> Verdict:
         """The policy's verdict; needs no database (callers run it outside transactions)."""
         return check(self.policy, mail)

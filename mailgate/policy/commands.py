@@ -18,11 +18,11 @@ class CheckError(click.ClickException):
     exit_code = 2  # 0 allow, 1 block, 2 error
 
 
-def _load(policy_file: str | None) -> Any:
+def _load(policy_file: str | None, allowlist: dict[str, Any] | None = None) -> Any:
     from mailgate.policy.loader import PolicyError, load_policy
 
     try:
-        return load_policy(policy_file)
+        return load_policy(policy_file, allowlist=allowlist)
     except PolicyError as exc:
         raise CheckError(str(exc)) from exc
 
@@ -161,15 +161,28 @@ def policy_test(policy_file: str | None) -> None:
 @click.option(
     "--predictions", type=click.Path(dir_okay=False), help="Write one JSON line per message."
 )
+@click.option(
+    "--deployment",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A deployment's departments (mailbox, signature) and allowlist (docs/policy.md).",
+)
 @click.option("--json", "as_json", is_flag=True)
 def policy_eval(
-    corpus: str, policy_file: str | None, predictions: str | None, as_json: bool
+    corpus: str,
+    policy_file: str | None,
+    predictions: str | None,
+    deployment: str | None,
+    as_json: bool,
 ) -> None:
     """Run the policy over a labelled CORPUS.jsonl and report accuracy, recall and speed."""
-    from mailgate.policy.evaluate import evaluate, read_corpus
+    from mailgate.policy.evaluate import DeploymentError, evaluate, read_corpus, read_deployment
 
-    policy = _load(policy_file)
-    report, predicted = evaluate(policy, read_corpus(corpus))
+    try:
+        setup = read_deployment(deployment) if deployment else None
+    except DeploymentError as exc:
+        raise CheckError(str(exc)) from exc
+    policy = _load(policy_file, setup.allowlist if setup else None)
+    report, predicted = evaluate(policy, read_corpus(corpus), setup)
     if predictions:
         with open(predictions, "w", encoding="utf-8") as out:
             for line in predicted:

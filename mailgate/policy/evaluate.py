@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -51,11 +52,45 @@ def read_corpus(path: str | Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def corpus_mail(record: dict[str, Any]) -> OutgoingMail:
+@dataclass
+class Deployment:
+    """What a deployment configures beside the policy file: each department's slug and
+    signature (by its mailbox address, as in the directory) and the organisation's
+    public data (merged into `[rules.personal_data.allowlist]`). See docs/policy.md."""
+
+    departments: dict[str, tuple[str, str]] = field(default_factory=dict)  # address -> slug, sig
+    allowlist: dict[str, Any] = field(default_factory=dict)
+
+
+class DeploymentError(ValueError):
+    pass
+
+
+def read_deployment(path: str | Path) -> Deployment:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DeploymentError(f"{path}: {exc}") from exc
+    unknown = sorted(set(data) - {"departments", "allowlist"})
+    if unknown:
+        raise DeploymentError(f"{path}: unknown table(s) {', '.join(unknown)}")
+    departments = {}
+    for slug, table in data.get("departments", {}).items():
+        if not isinstance(table, dict) or not isinstance(table.get("address"), str):
+            raise DeploymentError(f"{path}: departments.{slug} needs an address")
+        departments[table["address"].lower()] = (slug, str(table.get("signature", "")).strip())
+    return Deployment(departments, data.get("allowlist", {}))
+
+
+def corpus_mail(record: dict[str, Any], deployment: Deployment | None = None) -> OutgoingMail:
+    sender = record.get("from", "")
+    slug, signature = (deployment.departments if deployment else {}).get(sender.lower(), ("", ""))
     return OutgoingMail(
         subject=record.get("subject", ""),
         body=record.get("body", ""),
-        sender=record.get("from", ""),
+        sender=sender,
+        department=slug,
+        department_signature=signature,
         to=list(record.get("to", [])),
         cc=list(record.get("cc", [])),
         bcc=list(record.get("bcc", [])),
@@ -189,12 +224,14 @@ class Report:
 
 
 def evaluate(
-    policy: Policy, records: Iterable[dict[str, Any]]
+    policy: Policy, records: Iterable[dict[str, Any]], deployment: Deployment | None = None
 ) -> tuple[Report, list[dict[str, Any]]]:
+    """Judge every record; with `deployment`, each mail carries its department's slug and
+    signature as the workflow would add them (the policy must hold the deployment's allowlist)."""
     report, predictions = Report(), []
     for record in records:
         started = time.perf_counter()
-        verdict = check(policy, corpus_mail(record))
+        verdict = check(policy, corpus_mail(record, deployment))
         report.seconds += time.perf_counter() - started
         predicted = prediction(record, verdict)
         predictions.append(predicted)

@@ -98,7 +98,25 @@ def _format(source: str, exc: ValidationError, prefix: str = "") -> str:
     return "\n".join(lines)
 
 
-def load_policy(path: str | Path | None = None, resources: Resources | None = None) -> Policy:
+def _merged(base: Any, extra: Any) -> Any:
+    """`extra` laid over `base`: tables merge key by key, lists are extended."""
+    if isinstance(base, dict) and isinstance(extra, dict):
+        return {k: _merged(base.get(k), v) for k, v in extra.items()} | {
+            k: v for k, v in base.items() if k not in extra
+        }
+    if isinstance(base, list) and isinstance(extra, list):
+        return [*base, *extra]
+    return extra
+
+
+def load_policy(
+    path: str | Path | None = None,
+    resources: Resources | None = None,
+    *,
+    allowlist: dict[str, Any] | None = None,
+) -> Policy:
+    """Load and validate a policy; `allowlist` (a deployment's public data, the shape of
+    `[rules.personal_data.allowlist]`) is added to the file's own lists."""
     file = Path(path) if path else default_policy_path()
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -106,6 +124,8 @@ def load_policy(path: str | Path | None = None, resources: Resources | None = No
         raise PolicyError(f"{file}: cannot read policy: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{file}: not valid TOML: {exc}") from exc
+    if allowlist:
+        data = _merged(data, {"rules": {"personal_data": {"allowlist": allowlist}}})
     try:
         parsed = PolicyFile.model_validate(data)
     except ValidationError as exc:

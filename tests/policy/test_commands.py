@@ -132,3 +132,51 @@ def test_policy_eval_reports_and_writes_predictions(tmp_path: Path) -> None:
     assert [p["id"] for p in lines] == ["T-1", "T-2"]
     assert {s["type"] for s in lines[0]["spans"]} == {"PERSON", "PHONE_NUMBER"}
     assert lines[1] == {"id": "T-2", "verdict": "allow", "reasons": [], "spans": []}
+
+
+def test_policy_eval_with_a_deployments_departments_and_allowlist(tmp_path: Path) -> None:
+    # A colleague named without a title and the office's number offered in the body: a third
+    # party's data to an engine that knows nothing of the office; the office's own once the
+    # deployment lists its staff (by department) and its number block.
+    body = (
+        "川口 様\n\n当日は保坂 恵美と一緒に伺います。\n"
+        "前日に0267-41-2215から確認のお電話を差し上げます。\n\n年末の窓口のご案内でした。\n"
+    )
+    record = {
+        "id": "T-1",
+        "lang": "ja",
+        "from": "Kumin@mail.example-city.lg.jp",
+        "to": ["a@example.jp"],
+        "subject": "訪問",
+        "body": body,
+        "spans": [],
+        "expected": {"verdict": "allow", "reasons": []},
+    }
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    deployment = tmp_path / "deployment.toml"
+    deployment.write_text(
+        '[departments.kumin]\naddress = "kumin@mail.example-city.lg.jp"\n'
+        'signature = """\n区民課\\n電話 0267-41-2200\n"""\n'
+        '[allowlist]\nphones = ["0267-41-*"]\n'
+        '[allowlist.departments.kumin]\nnames = ["保坂 恵美"]\n',
+        encoding="utf-8",
+    )
+    bare = json.loads(run("policy", "eval", str(corpus), "--json").output)
+    assert bare["false_block_rate"] == 1.0
+    result = run("policy", "eval", str(corpus), "--deployment", str(deployment), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["false_block_rate"] == 0.0
+
+
+def test_policy_eval_names_a_bad_deployment_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("", encoding="utf-8")
+    deployment = tmp_path / "deployment.toml"
+    deployment.write_text('[departments.kumin]\nsignature = "x"\n', encoding="utf-8")
+    result = run("policy", "eval", str(corpus), "--deployment", str(deployment))
+    assert result.exit_code == 2
+    assert "departments.kumin needs an address" in result.output
+    deployment.write_text('[allowlist]\nphone = ["03"]\n', encoding="utf-8")
+    result = run("policy", "eval", str(corpus), "--deployment", str(deployment))
+    assert result.exit_code == 2 and "allowlist.phone: unknown key" in result.output

@@ -78,3 +78,29 @@ def test_dictionary_reference_reads_lines(tmp_path: Path) -> None:
 def test_unreadable_policy_file(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="cannot read policy"):
         load_policy(tmp_path / "missing.toml")
+
+
+def test_a_deployments_allowlist_is_added_to_the_files_own(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + '[rules.personal_data.allowlist]\nphones = ["03-1111-2222"]\n'
+        + '[rules.personal_data.allowlist.departments.zeimu]\nnames = ["今村 優"]\n'
+    )
+    policy = load_policy(
+        write(tmp_path, text),
+        allowlist={
+            "phones": ["0267-41-*"],
+            "departments": {"zeimu": {"phones": ["0267-41-2211"]}, "kosodate": {"names": ["森"]}},
+        },
+    )
+    rule = next(rule for rule in policy.rules if rule.name == "personal_data")
+    lists = rule.config.allowlist  # type: ignore[attr-defined]
+    assert lists.phones == ["03-1111-2222", "0267-41-*"]
+    assert lists.for_department("zeimu")["names"] == ["今村 優"]
+    assert lists.for_department("zeimu")["phones"] == ["03-1111-2222", "0267-41-*", "0267-41-2211"]
+    assert lists.for_department("kosodate")["names"] == ["森"]
+
+
+def test_a_deployments_allowlist_is_validated_like_the_file(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="rules.personal_data.allowlist.phone: unknown key"):
+        load_policy(write(tmp_path, HEAD), allowlist={"phone": ["03-1111-2222"]})

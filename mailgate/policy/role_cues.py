@@ -20,6 +20,16 @@ UNIT_BEFORE = re.compile(
     r"(課|係|部|室|所|局|館|班|センター|グループ|担当|区役所|役場|委員会|事務局|Division|Section|Office)"
     r"の?[ \u3000]*$"
 )
+# The reader thanked by name for writing in ("宮澤 千代様、お問い合わせありがとうございました"),
+# wherever the greeting stands: that name is the addressee's.
+THANKED_AFTER = re.compile(
+    r"^[ \u3000]?(?:様|さま|さん)[、,]?[ \u3000]*(?:先日|この度|このたび|本日|昨日)?は?"
+    r"(?:お問い?合わ?せ|ご連絡|ご相談|ご質問|ご照会|ご意見|ご要望|メール|お便り)[^。\n]{0,20}?"
+    r"(?:ありがとう|感謝)"
+)
+# A reading in kana after a word (国際交流室（こくさいこうりゅうしつ）の), as in mail written in
+# やさしい日本語: the cues read the text without it.
+READING = re.compile(r"[（(][ぁ-ゖー]+[）)]")
 SELF_AFTER = re.compile(r"^[ \u3000]*(です|でございます|と申します|が担当|から|より|まで|が承り)")
 SELF_ENGLISH = re.compile(r"(?:\bThis is|\bMy name is|\bI am|\bI'm)[ ]*$")
 DUTY_BEFORE = re.compile(
@@ -96,6 +106,18 @@ SURNAME_GAP_BEFORE = re.compile(r"[\u4e00-\u9fff々]{2,3}[ \u3000]+$")
 KANJI = re.compile(r"[\u4e00-\u9fff々]")
 # A "name" glued to a municipality's name ("若松北九州市"): part of a place name, not a person.
 PLACE_GLUED_AFTER = re.compile(r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|郡|県)(?![長内場議会])")
+# A municipality the mail names ("長野県雲雀野市本町", "雲雀野市 こども未来部"): its name
+# without 市/区/町/村, after any prefecture (cut off by PREFECTURE). The name must start a word
+# and 市/区 end one (not 市長: "小島 和子副市長"); 町/村 end so many surnames (野々村 聡, 中村)
+# that they count only before 役場/民/立/内 or after a prefecture or 郡.
+_PLACE_CHARS = r"[\u4e00-\u9fff々ヶァ-ヺー]"
+MUNICIPALITY = re.compile(
+    rf"(?<!{_PLACE_CHARS})({_PLACE_CHARS}{{2,7}}?)"
+    r"(?:(?:市|区)(?=役所|役場|民|立|内|の|は|で|が|に|へ|と|も|や|本町|国民|保健|教育|消防|水道|"
+    r"[\s、。，,）)」』・]|$)|(?:町|村)(?=役場|役所|民|立|内))"
+)
+TOWN_AFTER_PREFECTURE = re.compile(rf"[県府郡]({_PLACE_CHARS}{{2,5}}?)(?:町|村)")
+PREFECTURE = re.compile(r"^.*?(?:県|府|北海道|東京都)")
 HISTORICAL_WINDOW = 40
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
 CONTACT_IN_LINE = re.compile(r"(\d{2,4}-\d{2,4}-\d{3,4}|〒|\d{3}-\d{4}|電話|TEL|Tel|携帯|住所)")
@@ -134,11 +156,17 @@ MOBILE = re.compile(r"^(?:0|81)[789]0")
 PHONE_INTRO = re.compile(
     r"(電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[（(：:]?[ \u3000]*$"
     # "…の問い合わせ先は0264-…です", "お問合せ先：…"; "call us at +81 …"
-    r"|(?:問い?合わ?せ|問合せ)先?(?:は|：|:)[ \u3000]*$|\b(?:call|phone|reach) us (?:at|on)[ ]*$",
+    # "当日の会場へのお問い合わせ：アルプスモール雲雀野 インフォメーション 0267-…"
+    r"|(?:問い?合わ?せ|問合せ)先?(?:は|：|:)[^\n0-9０-９]{0,30}$|\b(?:call|phone|reach) us (?:at|on)[ ]*$",
     re.IGNORECASE,
 )
 # A phone offered earlier in the line with the number in parentheses at its end:
 # "お電話でご予約ください（03-…）", "お電話でお問い合わせください（…）".
+# The reader asked to call the number: "保育コンシェルジュ（0267-…）までお電話ください".
+# Only in parentheses after the service's name: "児童館の件は011-…へお電話ください" may be anyone's.
+PHONE_CALL_AFTER = re.compile(
+    r"[ \u3000]*[）)][ \u3000]*(?:まで|へ|に)[ \u3000]*(?:お電話|ご連絡|お問い?合わ?せ|お問合せ)"
+)
 PHONE_CUE_PAREN = re.compile(r"(お?電話|TEL|Tel|☎)[^\n（()）]{0,25}[（(][ \u3000]*$")
 # The recipient's own phone referred to as theirs: "ご指定いただいたお電話番号（…）",
 # "ご登録の電話番号", "あなたの携帯電話".
@@ -153,6 +181,13 @@ PHONE_CAPTION_LINE = re.compile(
     r"^[ \u3000・]*(?:お?電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[：:]?[ \u3000]*$"
 )
 # Words that make a number someone's rather than the office's, on top of PERSON_MARKER.
+# Someone other than the writer on a line of the resident's quoted mail: then a number there
+# may be theirs, not the resident's own.
+OTHER_PERSON = re.compile(
+    r"(様|さま|さん|氏|殿|\b(?:Mr|Ms|Mrs|Dr)\b|母|父|妻|夫|主人|息子|娘|祖|兄|姉|弟|妹|家族|親|子|"
+    r"隣|知人|友人|近所|大家|管理会社|業者|my (?:wife|husband|son|daughter|mother|father))",
+    re.IGNORECASE,
+)
 PRIVATE_PHONE = re.compile(r"(自宅|携帯|個人|ご家族|ご本人|連絡先は|の方)")
 OFFICE_CUE_LOOKBACK_LINES = 3
 

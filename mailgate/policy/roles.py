@@ -31,6 +31,8 @@ class MailFacts:
     recipient_names: list[str]
     # The mail comes from a hospital or clinic (its signature says so): its doctors are staff.
     clinical: bool = False
+    # Names of municipalities the mail mentions (雲雀野 of 雲雀野市), for NER spans cut from them.
+    places: tuple[str, ...] = ()
 
 
 class RoleResolver:
@@ -73,7 +75,8 @@ class RoleResolver:
             if body.structure.salutation_name:
                 names.append(compact_text(body.structure.salutation_name))
         clinical = any(cues.CLINICAL_SIGNATURE.search(text) for text in signatures)
-        return MailFacts(department, [n for n in names if n], clinical)
+        places = _municipalities("\n".join([*signatures, body.normalised if body else ""]))
+        return MailFacts(department, [n for n in names if n], clinical, places)
 
     def role(
         self,
@@ -99,6 +102,8 @@ class RoleResolver:
             ):
                 # "若松北九州市", "霞ヶ|原の街道": no name ends in ヶ; place names do.
                 return Role.ORGANIZATION
+            if _cut_from_place(text, start, end, facts.places):
+                return Role.ORGANIZATION  # "雲|雀野東|線", "雲雀野市国民健康保険"
             role = self._person_role(value, before, text[end : end + 30], facts)
             if role == Role.THIRD_PARTY and self._historical(text, start, end):
                 return Role.ORGANIZATION
@@ -131,6 +136,13 @@ class RoleResolver:
         owner = _owner(text, start, persons or [])
         if owner in (Role.THIRD_PARTY, Role.RECIPIENT):
             return owner  # "山本誠様のご住所は…", a row of a member list
+        if (
+            entity_type == "PHONE_NUMBER"
+            and structure is not None
+            and structure.in_quote(start, end)
+            and not cues.OTHER_PERSON.search(_line_at(text, start))
+        ):
+            return Role.RECIPIENT  # the resident's own words: "> 連絡は携帯 080-… までお願いします"
         if entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE"):
             # A facility named just before: "宮坂区民センター（03-…）", "【会場】…\n〒…".
             mobile = entity_type == "PHONE_NUMBER" and cues.MOBILE.match(digits_only(value))
@@ -153,10 +165,13 @@ class RoleResolver:
 
     def _person_role(self, value: str, before: str, after: str, facts: MailFacts) -> Role:
         compact = compact_text(value)
+        before = cues.READING.sub("", before)
         if any(compact == n or _part_of_name(compact, n) for n in facts.recipient_names):
             return Role.RECIPIENT
         if facts.department.has_name(value):
             return Role.STAFF
+        if cues.THANKED_AFTER.match(after):
+            return Role.RECIPIENT
         if (
             cues.UNIT_BEFORE.search(before) and cues.SELF_AFTER.match(after)
         ) or cues.SELF_ENGLISH.search(before):
@@ -262,7 +277,11 @@ class RoleResolver:
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
         before = text[line_start:start]
-        if not cues.PHONE_INTRO.search(before) and not cues.PHONE_CUE_PAREN.search(before):
+        if not (
+            cues.PHONE_INTRO.search(before)
+            or cues.PHONE_CUE_PAREN.search(before)
+            or (before.endswith(("（", "(")) and cues.PHONE_CALL_AFTER.match(text, end))
+        ):
             return False
 
         def private(a: int, b: int) -> bool:
@@ -359,6 +378,37 @@ def _owner(text: str, start: int, persons: list[tuple[int, int, Role]]) -> Role 
         if before:
             return max(before)[2]
     return None
+
+
+def _municipalities(text: str) -> tuple[str, ...]:
+    """The names of the municipalities `text` mentions, longest first."""
+    names = {cues.PREFECTURE.sub("", m.group(1)) for m in cues.MUNICIPALITY.finditer(text)}
+    names |= {
+        m.group(1)
+        for m in cues.TOWN_AFTER_PREFECTURE.finditer(text)
+        if not any(kind in m.group(1) for kind in "市区郡")
+    }
+    return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
+
+
+def _cut_from_place(text: str, start: int, end: int, places: Iterable[str]) -> bool:
+    """A NER span that starts or ends inside a municipality's name as written in the text, or
+    holds that name with 市/区 (a name that merely equals a place name is still a name)."""
+    for place in places:
+        at = text.find(place, max(0, start - len(place)), end + len(place))
+        while at != -1 and at < end:
+            stop = at + len(place)
+            if at < start < stop or at < end < stop:
+                return True
+            if start <= at and stop < end and text[stop] in "市区":
+                return True
+            at = text.find(place, at + 1, end + len(place))
+    return False
+
+
+def _line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[text.rfind("\n", 0, start) + 1 : len(text) if end < 0 else end]
 
 
 def _line_before(text: str, start: int) -> str:

@@ -43,7 +43,7 @@ SIGNATURE_CONTACT = re.compile(
 # An office word ending a token: "障がい福祉課", "第三小学校", "業務係", "Public Health Center".
 OFFICE_WORD = re.compile(
     r"(?:課|係|室|局|所|校|園|館|センター|委員会|役場|事務所|本部|グループ|組合)(?=[ \t\u3000（(、,]|$)"
-    r"|\b(?:Section|Division|Office|Bureau|Department|Center|Centre|Hall|School|Library)\b",
+    r"|\b(?:Section|Division|Office|Bureau|Department|Center|Centre|Hall|School|Library|Museum|Gallery|Hospital|Clinic)\b",
     re.MULTILINE,
 )
 # A person's name ending a line (after the office or a title), or a romanised name opening one.
@@ -79,6 +79,18 @@ OFFICE_LINE = re.compile(
     r"(課|係|局|室|委員会|役場|役所|支所|出張所|センター|グループ|館|Division|Section|Office|"
     r"Bureau|Department|Desk)[ \t\u3000]*$|^[^\n]*(課|局|委員会|役場|役所|Division|Section|Office)"
     r"[ \t\u3000]"
+)
+# A captioned contact line: "Address: …", "Tel: …", "住所：…", "〒…".
+CONTACT_CAPTION = re.compile(
+    r"^[ \t\u3000]*(?:〒|(?:Address|Tel|Phone|Fax|E-?mail|Web|URL|住所|所在地|電話|TEL|FAX|ファクス|"
+    r"メール|E-mail)[ \t\u3000]*[:：]?)",
+    re.IGNORECASE,
+)
+# Text that introduces someone's details above a contact block: then the block is theirs.
+INTRODUCES_DETAILS = re.compile(
+    r"(\byour\b|\bhis\b|\bher\b|\bfollowing\b|ご登録|ご住所|ご連絡先|お届け|記載|以下|下記|次の|"
+    r"様|さん|[:：][ \t\u3000]*$)",
+    re.IGNORECASE,
 )
 MAX_SALUTATION_LINES = 2
 MAX_SIGNATURE_LINES = 10
@@ -268,9 +280,31 @@ def _after_closing(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, i
             and sum(1 for entry in rest if SENTENCE.search(entry[2])) <= 1
             and all(len(entry[2].strip()) <= 80 for entry in rest)
         ):
-            return rest[0][0], len(body)
+            above = _contact_block_above(lines, index)
+            return (above if above is not None else rest[0][0]), len(body)
         return None
     return None
+
+
+def _contact_block_above(lines: list[tuple[int, int, str]], closing: int) -> int | None:
+    """Start of a paragraph of captioned contact lines just above the closing line
+    ("Address: 1-8-2 Shiroyama …\nTel: +81 …\n\nKind regards,"): the sender's own, unless
+    the text before it introduces someone's details ("ご登録内容は以下のとおりです", "your …:")."""
+    index = closing - 1
+    while index >= 0 and not lines[index][2].strip():
+        index -= 1
+    block: list[tuple[int, int, str]] = []
+    while index >= 0 and lines[index][2].strip():
+        block.insert(0, lines[index])
+        index -= 1
+    if not block or len(block) > MAX_SIGNATURE_LINES:
+        return None
+    if not all(CONTACT_CAPTION.match(line) for _a, _b, line in block):
+        return None
+    context = "\n".join(line for _a, _b, line in lines[max(0, index - 2) : index + 1])
+    if INTRODUCES_DETAILS.search(context) or ADDRESSED.search("\n".join(e[2] for e in block)):
+        return None
+    return block[0][0]
 
 
 def analyse(body: str) -> Structure:

@@ -600,3 +600,85 @@ def test_places_titles_history_and_contact_cues(
     body: str, value: str, entity_type: str, expected: Role
 ) -> None:
     assert role_of(body, value, entity_type) == expected
+
+
+PLACE_BODY = (
+    "若林 様\n\n白鷺原市 都市整備課の岡です。\n{}\n\n"
+    "白鷺原市 都市整備部 都市整備課\n〒123-8501 東山県白鷺原市中町1番1号\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "expected"),
+    [
+        # NER spans cut out of the mail's own municipality name
+        ("都市計画道路 白鷺原南線の測量を行います。", "鷺原南", Role.ORGANIZATION),
+        ("白鷺原市国民健康保険の手続きです。", "白鷺原市国民健康保険", Role.ORGANIZATION),
+        # a resident whose surname is the place name is still a resident
+        ("白鷺原 一郎様から苦情がありました。", "白鷺原 一郎", Role.THIRD_PARTY),
+        # a surname ending in 村 is not a municipality
+        ("申請者中村太郎様の件です。", "中村太郎", Role.THIRD_PARTY),
+    ],
+)
+def test_names_cut_from_the_mails_municipality(sentence: str, value: str, expected: Role) -> None:
+    assert role_of(PLACE_BODY.format(sentence), value, "PERSON") == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "value", "entity_type", "expected"),
+    [
+        # the reader thanked by name below the sender's introduction
+        (
+            "市民課の岡と申します。\n森田 葵様、ご連絡ありがとうございます。\n手続きをご案内します。",
+            "森田 葵",
+            "PERSON",
+            Role.RECIPIENT,
+        ),
+        # a kana reading between the office and the name (やさしい日本語)
+        (
+            "市民課（しみんか）の 川村です。\nてつづきを せつめいします。",
+            "川村",
+            "PERSON",
+            Role.STAFF,
+        ),
+        # the resident's own number in their quoted mail
+        (
+            "若林 様\n\nお問い合わせの件です。\n\n> 日中は携帯 090-2222-3333 におかけください。\n",
+            "090-2222-3333",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+        # someone else's number in the quoted mail stays someone else's
+        (
+            "若林 様\n\nお問い合わせの件です。\n\n> 母の携帯 090-2222-4444 にお願いします。\n",
+            "090-2222-4444",
+            "PHONE_NUMBER",
+            Role.THIRD_PARTY,
+        ),
+        # the reader asked to call a number given in parentheses
+        (
+            BODY.format("地域包括支援センター（0267-44-1111）までお電話ください。"),
+            "0267-44-1111",
+            "PHONE_NUMBER",
+            Role.ORGANIZATION,
+        ),
+        # a venue's desk after an inquiry caption
+        (
+            BODY.format("会場へのお問い合わせ：ふれあいプラザ受付 0267-44-2222"),
+            "0267-44-2222",
+            "PHONE_NUMBER",
+            Role.ORGANIZATION,
+        ),
+        # but not a person's number after the caption
+        (
+            BODY.format("お問い合わせ：自治会長の山本様 0267-44-3333"),
+            "0267-44-3333",
+            "PHONE_NUMBER",
+            Role.THIRD_PARTY,
+        ),
+    ],
+)
+def test_reader_kana_readings_quotes_and_call_cues(
+    body: str, value: str, entity_type: str, expected: Role
+) -> None:
+    assert role_of(body, value, entity_type) == expected

@@ -263,3 +263,32 @@ def test_signature_in_unfamiliar_layouts(body: str, first_line: str) -> None:
 def test_closing_lines_that_are_not_the_senders_block(body: str, value: str) -> None:
     start = body.index(value)
     assert not analyse(body).in_signature(start, start + len(value))
+
+
+def test_contact_lines_just_above_the_closing_belong_to_the_sender() -> None:
+    body = (
+        "Dear Ms. Reyes,\n\nThank you for your question about the archive.\n\n"
+        "The reading room is open on weekdays.\n\n"
+        "Address: 3-1 Kitamachi, Sagihara 123-0001\nTel: +81 123 45 6789\n\n"
+        "Kind regards,\nKen Oda\nSagihara City Archive Museum\n"
+    )
+    structure = analyse(body)
+    assert structure.signature is not None
+    assert body[structure.signature[0] :].startswith("Address:")
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "We have your details as follows:",
+        "ご登録内容は以下のとおりです。",
+    ],
+)
+def test_someones_details_above_the_closing_are_not_the_senders(intro: str) -> None:
+    body = (
+        "Dear Ms. Reyes,\n\nThank you for registering.\n\n"
+        f"{intro}\n\nAddress: 3-1 Kitamachi, Sagihara 123-0001\nTel: 090-1234-5678\n\n"
+        "Kind regards,\nKen Oda\nSagihara City Archive Museum\n"
+    )
+    start = body.index("3-1 Kitamachi")
+    assert not analyse(body).in_signature(start, start + 10)

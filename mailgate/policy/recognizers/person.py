@@ -45,7 +45,13 @@ ORG_SUFFIX = re.compile(
     r"保育園|幼稚園|学園|学院|大学|高校|高等学校|図書館|公民館|体育館|市場|店(?!長))"
 )
 # Words a personal name never contains: places (港北区), bank details (天満支店 普通).
-ORG_INSIDE = re.compile(r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー])")
+# and facilities (雲雀野市立中部小学校 校庭).
+ORG_INSIDE = re.compile(
+    r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
+    r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所)"
+)
+# Hiragana alone is a word, not a name, unless an honorific follows (まいしゅう, かすみがはらe-申請).
+HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー \u3000]+")
 # A place name in kana before 区/市/町/村 and a noun (しおみ区報, あさぎり市民): not a person.
 KANA_ONLY = re.compile(r"[ぁ-んァ-ヴー]+")
 KANA_PLACE_AFTER = re.compile(r"[区市町村]")
@@ -247,6 +253,14 @@ class JapaneseNameRecognizer(EntityRecognizer):
             KANA_ONLY.fullmatch(name)
             and text[result.start - 1 : result.start] in ("「", "『")
             and text[result.end : result.end + 1] in ("」", "』")
+        ):
+            return False
+        if HIRAGANA_ONLY.fullmatch(name) and not _honorific_after(text, result.end):
+            return False
+        # A title in 『』, or in 「」 after の, is a work (松尾芭蕉の「更科紀行」), not a person.
+        opening, closing = text[result.start - 1 : result.start], text[result.end : result.end + 1]
+        if (opening, closing) == ("『", "』") or (
+            (opening, closing) == ("「", "」") and text[result.start - 2 : result.start - 1] == "の"
         ):
             return False
         # A name glued to an organisation or facility word is part of that name (若林自治会,

@@ -62,12 +62,15 @@ PERSON_COPULA = regex.compile(r"方(?:で(?:[、，,]|す|あ|いらっしゃ)|�
 GRADE = regex.compile(
     r"[ \u3000]*(?:[（(][^）)\n]{1,15}[）)]|[0-9０-９]{1,2}級|[ABＡＢ][12１２](?![0-9０-９]))"
 )
-# One specific grade ("（B2）", "1級", "A1"), not a list or range ("（1級・2級）", "2級以上").
+# One specific grade ("（B2）", "1級", "A1", "（下肢機能障害 2級）"), not a list or range
+# ("（1級・2級）", "2級以上").
 SINGLE_GRADE = regex.compile(
-    r"[ \u3000]*(?:[（(][ \u3000]*(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２]?)[ \u3000]*[）)]"
+    r"[ \u3000]*(?:[（(][^（）()\n・、，,]{0,10}?[ \u3000]*(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２]?)[ \u3000]*[）)]"
     r"|(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２])(?![0-9０-９]))"
     r"(?![・、，,〜～\-－]|又は|または|及び|および|から|以上|以下|未満|相当|程度|等|など)"
 )
+# A person's name, then the honorific that starts an owner ("唐沢様の").
+NAMED_OWNER = regex.compile(r"[\p{Han}\p{Katakana}ー](?:様|さま|さん|氏|君|くん|ちゃん|殿)の")
 # "生活保護の開始申請については、…却下となりました": the reader's own application.
 APPLIED_FOR = regex.compile(
     r"の?(?:開始|再開|廃止|停止|変更|交付|再交付|更新|等級変更)?申請(?:について(?:は)?|につきましては|は|に対し(?:て)?)"
@@ -303,8 +306,14 @@ class SensitiveDataRule:
             return None
         if self.owner_general.search(text, sentence_start, owner.start()):
             return None  # "申請の際は、お子様の…": a condition or procedure
-        if self.owner_general.search(text, term.end(), scope_end):
-            return None  # "お子様の療育手帳をお持ちの場合", "ご本人の手帳の写し"
+        if self.owner_general.search(text, term.end(), scope_end) and not (
+            NAMED_OWNER.match(text, max(0, owner.start() - 1))
+            and SINGLE_GRADE.match(text, term.end(), scope_end)
+        ):
+            # "お子様の療育手帳をお持ちの場合", "ご本人の手帳の写し"; but a named person's
+            # handbook with its grade is theirs whatever follows ("唐沢様の身体障害者手帳
+            # （下肢機能障害 2級）を紛失された場合").
+            return None
         if self.general_before.search(text, sentence_start, owner.start()):
             return None  # "If you need your disability certificate …"
         grade = GRADE.match(text, term.end(), scope_end)

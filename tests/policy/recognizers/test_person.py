@@ -180,3 +180,28 @@ def test_kana_place_before_municipality_word_is_not_a_name(
 
 def test_katakana_name_with_honorific_still_found(analyzer: Analyzer) -> None:
     assert "マリア・ガルシア" in names(analyzer, "マリア・ガルシアさん（市民活動センター）")
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # facilities and a school's grounds
+        ("会場：白鷺原市立北部小学校 校庭", "北部小学校"),
+        # a work in quotes after its author
+        ("正岡子規の「病牀六尺」を読む会を開きます。", "病牀六尺"),
+        ("『東海道中膝栗毛』の朗読会です。", "東海道中膝栗毛"),
+        # hiragana words and names of services without an honorific
+        ("・とき：まいにち ごご 3時から", "まいにち"),
+        ("電子申請「さぎはらe-申請」をご利用ください。", "さぎはら"),
+    ],
+)
+def test_facilities_works_and_hiragana_words_are_not_names(
+    analyzer: Analyzer, text: str, absent: str
+) -> None:
+    assert not [name for name in names(analyzer, text) if absent in name or name in absent]
+
+
+def test_hiragana_name_with_honorific_still_found(analyzer: Analyzer) -> None:
+    assert any(
+        "さくら" in n for n in names(analyzer, "あおやま さくら さんから でんわが ありました。")
+    )

@@ -200,3 +200,19 @@ RELIEF_ALLOWED = [
 def test_relief_guidance_is_allowed(rule: ApplicationRule, sentence: str) -> None:
     body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert findings_for(rule, body) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("4月入所の利用調整の結果、入所保留（不承諾）となりました。", True),
+        ("利用調整の結果、利用保留となりましたのでお知らせします。", True),
+        ("入所保留となった場合は、翌月の調整に引き続き反映されます。", False),
+        ("不承諾通知書の様式については、こちらをご覧ください。", True),
+    ],
+)
+def test_a_nursery_place_held_back_is_a_decision(
+    rule: ApplicationRule, sentence: str, expected: bool
+) -> None:
+    body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert bool(findings_for(rule, body)) == expected

@@ -413,3 +413,35 @@ SPECIFIC_HOLDERS_GENERAL = [
 def test_groups_ranges_and_procedures_are_allowed(rule: SensitiveDataRule, sentence: str) -> None:
     body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert findings_for(rule, body) == []
+
+
+ROUND_SEVEN = [
+    # a diagnosis in honorific form, a new term
+    ("次男の翔くんが自閉スペクトラム症の診断を受けられたと伺いました。", "自閉スペクトラム症"),
+    # a treatment that goes on
+    ("お話のあった、高血圧症で通院治療を続けておられることを踏まえ、ご案内します。", "高血圧"),
+    # a named holder's handbook with its grade, even in a procedure's clause
+    ("浜田様の身体障害者手帳（上肢機能障害 3級）を更新される場合の手続きです。", "身体障害者手帳"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered"), ROUND_SEVEN)
+def test_honorific_diagnosis_treatment_and_described_grade_block(
+    rule: SensitiveDataRule, sentence: str, covered: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    findings = findings_for(rule, body)
+    assert any(covered in f.text for f in findings), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "身体障害者手帳（下肢機能障害）をお持ちの方は、駐車場をご利用いただけます。",
+        "お子様の療育手帳を更新される場合は、写真をお持ちください。",
+        "糖尿病の予防教室を開きます。",
+    ],
+)
+def test_general_grades_and_programmes_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from mailgate.policy import role_cues as cues
 from mailgate.policy.allowlist import Allowlist, compact_text, digits_only
+from mailgate.policy.facility_contact import FacilityContact
 from mailgate.policy.findings import Role
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.text import normalise
@@ -46,9 +47,8 @@ class RoleResolver:
     ) -> None:
         # A fixed allowlist, or a function giving the one for a department slug.
         self.allowlist = allowlist or {}
-        # Literal words from the policy's dictionaries (facility_words.txt, historical_persons.txt).
-        words = sorted({w for w in (facility_words or []) if w}, key=len, reverse=True)
-        self.facility = re.compile("|".join(map(re.escape, words))) if words else None
+        self.contact = FacilityContact(facility_words, office_contact_cues)
+        # Literal names from the policy's dictionary (historical_persons.txt).
         self.historical = {_name_key(n) for n in historical_persons or [] if n.strip()}
         # Romanised two-word names are written in either order ("Utagawa Hiroshige",
         # "Hiroshige Utagawa").
@@ -57,9 +57,6 @@ class RoleResolver:
             for n in historical_persons or []
             if re.fullmatch(r"[A-Za-z'-]+ [A-Za-z'-]+", n.strip())
         }
-        # Wording that offers the office's own service by phone (office_contact_cues.txt).
-        cues = sorted({w for w in (office_contact_cues or []) if w}, key=len, reverse=True)
-        self.office_cues = re.compile("|".join(map(re.escape, cues))) if cues else None
 
     def facts(self, mail: OutgoingMail, body: TextUnit | None) -> MailFacts:
         lists = self.allowlist(mail.department) if callable(self.allowlist) else self.allowlist
@@ -115,14 +112,14 @@ class RoleResolver:
         if (
             entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE")
             and not mobile
-            and self._facility_before(text, start, persons or [])
+            and self.contact.facility_before(text, start, persons or [])
         ):
             # "可美公民館 〒432-… 浜松市…番地 電話 053-…", "会場：…\n〒…\n電話 …".
             return Role.ORGANIZATION
         if (
             entity_type == "PHONE_NUMBER"
             and not mobile
-            and self._office_contact(text, start, end, persons or [])
+            and self.contact.offered(text, start, end, persons or [])
         ):
             # "ご予約は、お電話（0979-…）で承ります", "相談窓口\n受付時間：…\n電話：0979-…".
             return Role.ORGANIZATION
@@ -230,90 +227,6 @@ class RoleResolver:
         tail = text[end : end + cues.HISTORICAL_WINDOW].split("\n\n", 1)[0]
         words = {m.group().lower() for m in cues.HISTORICAL_CONTEXT.finditer(head + "\n" + tail)}
         return len(words) >= 2
-
-    def _facility_before(self, text: str, start: int, persons: list[tuple[int, int, Role]]) -> bool:
-        """A public facility named on this line before `start`, or up to three lines above
-        with only contact lines (〒, address, phone) in between and no person named."""
-        if self.facility is None:
-            return False
-        line_start = text.rfind("\n", 0, start) + 1
-        segments = [(line_start, start)]
-        while len(segments) <= cues.FACILITY_LOOKBACK_LINES and segments[-1][0] > 0:
-            end = segments[-1][0] - 1
-            previous = text.rfind("\n", 0, end) + 1
-            if not text[previous:end].strip():
-                break  # a blank line ends the block
-            segments.append((previous, end))
-        for index, (a, b) in enumerate(segments):
-            segment = text[a:b]
-            facility = max((m.end() for m in self.facility.finditer(segment)), default=-1)
-            person = max(
-                [m.end() for m in cues.PERSON_MARKER.finditer(segment)]
-                + [m.end() for m in cues.RECIPIENT_CUE.finditer(segment)]
-                + [
-                    p_end - a
-                    for p_start, p_end, role in persons
-                    if a <= p_start and p_end <= b and role in (Role.THIRD_PARTY, Role.RECIPIENT)
-                ],
-                default=-1,
-            )
-            if person > facility:
-                return False  # "山本 誠様\n〒…": the person's, not the facility's
-            if facility >= 0:
-                return not cues.FACILITY_TOPIC.search(segment[facility:])
-            if index and not cues.CONTACT_LINE.search(segment):
-                return False
-        return False
-
-    def _office_contact(
-        self, text: str, start: int, end: int, persons: list[tuple[int, int, Role]]
-    ) -> bool:
-        """A landline the mail offers as the way to reach the office: introduced as a phone,
-        on a line (or under a caption) with wording that offers a service or asks the reader
-        to call, and with no person (様, さん, 自宅, 携帯, a name) on those lines."""
-        if self.office_cues is None:
-            return False
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
-        before = text[line_start:start]
-        if not (
-            cues.PHONE_INTRO.search(before)
-            or cues.PHONE_CUE_PAREN.search(before)
-            or (before.endswith(("（", "(")) and cues.PHONE_CALL_AFTER.match(text, end))
-        ):
-            return False
-
-        def private(a: int, b: int) -> bool:
-            segment = text[a:b]
-            return bool(
-                cues.PERSON_MARKER.search(segment)
-                or cues.PRIVATE_PHONE.search(segment)
-                or cues.RECIPIENT_CUE.search(segment)
-                or any(
-                    a <= p_start and p_end <= b and role in (Role.THIRD_PARTY, Role.RECIPIENT)
-                    for p_start, p_end, role in persons
-                )
-            )
-
-        if private(line_start, line_end):
-            return False
-        if self.office_cues.search(text, line_start, line_end):
-            return True
-        if not cues.PHONE_CAPTION_LINE.match(before):
-            return False
-        # "電話：…" under a caption line of the same block ("受付時間：…", "【相談窓口】").
-        a = line_start
-        for _ in range(cues.OFFICE_CUE_LOOKBACK_LINES):
-            if a == 0:
-                return False
-            b = a - 1
-            a = text.rfind("\n", 0, b) + 1
-            if not text[a:b].strip() or private(a, b):
-                return False
-            if self.office_cues.search(text, a, b):
-                return True
-        return False
 
     @staticmethod
     def _published(entity_type: str, value: str, department: Allowlist) -> bool:

@@ -1,0 +1,67 @@
+"""What a PERSON candidate looks like when it is no name: shared by the name recognizers.
+
+Honorifics on common nouns (お客様, 皆様), organisation and facility words before, inside or after
+a candidate (港北区こども|家庭支援課, 市立…小学校), places, titles glued to names, buildings, and
+the scores the recognizers give their evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+ENTITY = "PERSON"
+STRONG, NER_ONLY, WEAK = 0.85, 0.6, 0.3
+
+HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
+# Words that take an honorific but name no one, and organisation words a name never ends in.
+NOT_NAME = re.compile(
+    r"(お客|皆|保護者|担当者|担当|ご家族|家族|お母|お父|ご両親|奥|ご主人|旦那|お子|お嬢|"
+    r"ご本人|本人|各位|委員|会員|利用者|住民|区民|市民|関係者|事業者|御中|先方|相手方|ご遺族|"
+    r"町会|自治会|商店街|協議会|委員会|課|係|部|室|区役所|役所|センター|会館|ホール|神社|寺|"
+    r"株式会社|有限会社|法人|協会|組合|団体|学校|小学校|中学校|病院|地区|支所|事務所|出張所)$"
+)
+ORG_AFTER = re.compile(
+    r"[ \u3000]?(町会|自治会|商店街|地区|区民|会館|センター|駅|通り|小学校|中学校|公園|神社|寺|"
+    r"美術館|記念館|文学館|資料館|博物館|賞|像|邸|旧居|旧宅|橋|病院|医院|商店|記念|"
+    r"集会所|集会場|公民館|団地|ハイツ|荘|コーポ|マンション|町内|自治区|地域|"
+    r"(?:様|さま|さん|氏)?(?:展|祭|まつり|号|賞))"
+)
+# A candidate glued to an organisation word is part of that organisation's name, not a person
+# (港北区こども|家庭支援課, 大阪みらい|信用金庫, 白石清掃|工場); a title (課長, 会長) is not one.
+ORG_SUFFIX = re.compile(
+    r"(?:課(?!長)|部(?!長)|局(?!長)|係(?!長)|室(?!長)|班(?!長)|工場|信用金庫|信用組合|金庫|銀行|"
+    r"支店(?!長)|営業所|出張所|事務所|センター(?!長)|協会|協議会|組合|会(?![長員])|株式会社|"
+    r"有限会社|合同会社|財団|法人|グループ|ホールディングス|商事|工業|建設|産業|工務店|"
+    r"保育園|幼稚園|学園|学院|大学|高校|高等学校|図書館|公民館|体育館|市場|店(?!長))"
+)
+# Words a personal name never contains: places (港北区), bank details (天満支店 普通).
+# and facilities (雲雀野市立中部小学校 校庭).
+ORG_INSIDE = re.compile(
+    r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
+    r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所)"
+)
+# Hiragana alone is a word, not a name, unless an honorific follows (まいしゅう, かすみがはらe-申請).
+HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー \u3000]+")
+# A place name in kana before 区/市/町/村 and a noun (しおみ区報, あさぎり市民): not a person.
+KANA_ONLY = re.compile(r"[ぁ-んァ-ヴー]+")
+KANA_PLACE_AFTER = re.compile(r"[区市町村]")
+# A municipality directly before the candidate makes it a place name (福岡市赤坂, 北区滝野川).
+PLACE_BEFORE = re.compile(r"[区市]$")
+# An official's title written after the name; the dictionary may glue its first character to
+# the given name (西田 誠教|育長), which then belongs to the title.
+TITLE_SUFFIX = re.compile(
+    r"副?(?:区長|市長|町長|村長|知事|議長)|教育長|館長|校長|園長|所長|署長|局長|部長|課長|係長|室長"
+)
+TITLE_PREFIX = re.compile(
+    r"(区長|副区長|教育長|会長|副会長|部長|課長|係長|担当|委員長|理事長|班長)[ \u3000]*"
+)
+# Housing and building words: a candidate holding one is a building's name (石部グリーンハイツ).
+HOUSING = re.compile(
+    r"(ハイツ|コーポ|マンション|レジデンス|ハイム|メゾン|ヴィラ|パレス|グリーン|ガーデン|"
+    r"団地|住宅|荘$|寮$)"
+)
+# Punctuation and spaces never open or close a name (～　上川, （山田).
+EDGE = " \u3000～〜~・･、。，．,.（）()「」『』【】［］[]:：;；!！?？-－―ー/／"
+KANJI_ONLY = re.compile(r"[\u3400-\u9fff々]+")
+KATAKANA = re.compile(r"[ァ-ヴ]")
+PLACE_END = re.compile(r"[町区市村都県]$")

@@ -1,0 +1,128 @@
+"""PERSON in romanised form: two or three capitalised words with a title, "Dear", or a verb of
+contact around them (Mr. John Smith, "Please contact Anna Kowalski")."""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from mailgate.policy.recognizers.name_shapes import ENTITY, NER_ONLY, STRONG, WEAK
+
+ROMAN_NAME = re.compile(r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){1,2}")
+
+# Capitalised words that are not names: offices, places, time, form words.
+_NOT_NAME_WORDS = (
+    "The This That These Those We Our Your You Please Thank Thanks Regarding Dear Date Place Time "
+    "City Ward Office Division Section Department Center Centre Hall Room Meeting Counter Grant "
+    "Notification Moving Residents Resident International Affairs Exchange Community Development "
+    "Japan Japanese English Tokyo Mynaportal Monday Tuesday Wednesday Thursday Friday "
+    "Saturday Sunday January February March April May June July August September October November "
+    "December Street Avenue Boulevard Road Tel Fax Email Language Application Certificate "
+    "Public Library Museum Park School University College Hospital Clinic Station Bank Hotel "
+    "Church Temple Shrine House Building Tower Plaza Garden Gardens Association Committee "
+    "Council Club Company Corporation Inc Ltd Group Service Services Program Programme Project "
+    "Festival Event Market Centre Health Welfare Tax Insurance Pension National Prefecture "
+    # Administrative terms that come capitalised in titles of schemes, forms and offices.
+    "Payment Payments Withdrawal Lump Sum Allowance Benefit Benefits Refund Fee Fees Form Forms "
+    "Card Number Notice Guide Guidance Information Consultation Registration Residence Record "
+    "Records Certificate Certificates Application Applications Procedure Procedures Request "
+    "System Scheme Fund Subsidy Support Care Medical Examination Checkup Vaccination Prevention "
+    "Nurse Nursing Officer Manager Director Chief Head Staff Team Unit Branch Desk Bureau Agency "
+    "Ministry Government Municipal Prefectural Metropolitan Board Education Fire Water "
+    "Waterworks Environment Environmental Sanitation Disaster Emergency Police Court Immigration "
+    "Services Children Child Family Elderly Disability Employment Labor Labour Housing Waste "
+    "Recycling Collection Cleaning Clean Tourism Tourist Culture Cultural Sports Citizen Citizens "
+    "Civic Town Village County District Area Zone Region North South East West Central Chubu "
+    "Annual General Special Basic Monthly Total Amount Deadline Period Schedule Contact Address "
+    "Phone Mobile Online Portal Website Internet My"
+)
+
+
+def name_word(word: str) -> bool:
+    """A romanised given or family name: letters (with ' or a hyphen before a capital, as in
+    Jean-Pierre), not an administrative word (Payment, Section) and not "Lump-sum"."""
+    return (
+        word not in RomanisedNameRecognizer.NOT_NAME_WORDS
+        and re.fullmatch(r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*", word) is not None
+    )
+
+
+class RomanisedNameRecognizer(EntityRecognizer):
+    """Two or three capitalised words with a title, "Dear", or a verb of contact around them."""
+
+    # Bounded by non-letters rather than \b: a Japanese honorific may follow (Maria Santosさん).
+    CAPITALISED_RUN = re.compile(
+        r"(?<![A-Za-z'’\-])[A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+)+(?![A-Za-z'’\-])"
+    )
+    TITLED = re.compile(
+        r"\b(?:Mr|Ms|Mrs|Miss|Mx|Dr|Prof)\.?(?:/(?:Mr|Ms|Mrs|Miss|Mx)\.?)?[ ]+([A-Z][a-z'’\-]+(?:[ ][A-Z][a-z'’\-]+){0,2})"
+    )
+    BEFORE = re.compile(
+        r"(?:\bDear|\bneighbou?r|\bcontact|\bcall|\bask|\bemail|\bwrite to|\bfriend|\bson|\bdaughter|"
+        r"\bwife|\bhusband|\bmother|\bfather|\bresident|\bbrother|\bsister|\bby|\bwith|\bfrom|\bthat)[ ,:]+$",
+        re.IGNORECASE,
+    )
+    AFTER = re.compile(
+        r"^(?:[ \u3000]?(?:さん|様|さま|氏|殿)|'s\b|’s\b| can be reached| can be contacted| said| says| told| asked| lives| moved| is\b| was\b|"
+        r" will\b| has\b| had\b| would\b| \(|,? (?:who|whose)\b| at \+?\d)"
+    )
+
+    NOT_NAME_WORDS = frozenset(_NOT_NAME_WORDS.split())
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entities=[ENTITY],
+            supported_language=supported_language,
+            name="RomanisedNameRecognizer",
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if ENTITY not in entities:
+            return []
+        results = []
+        for match in self.TITLED.finditer(text):
+            results.append(self._result(match.start(1), match.end(1), STRONG))
+        for start, end in self._candidates(text):
+            line_start = text.rfind("\n", 0, start) + 1
+            context = self.BEFORE.search(text[line_start:start]) or self.AFTER.match(text[end:])
+            alone_on_line = (
+                text[line_start:start].strip() == ""
+                and text[end:].split("\n", 1)[0].strip(" ,") == ""
+            )
+            score = STRONG if context else (NER_ONLY if alone_on_line else WEAK)
+            results.append(self._result(start, end, score))
+        return results
+
+    def _candidates(self, text: str) -> list[tuple[int, int]]:
+        """Runs of two or three capitalised words, split at words that are not names ("Dear")."""
+        spans = []
+        for match in self.CAPITALISED_RUN.finditer(text):
+            words = [(w.start(), w.end()) for w in re.finditer(r"\S+", match.group())]
+            run: list[tuple[int, int]] = []
+            for a, b in [*words, (-1, -1)]:
+                if a >= 0 and name_word(match.group()[a:b]) and len(run) < 3:
+                    run.append((a, b))
+                    continue
+                if len(run) >= 2:
+                    spans.append((match.start() + run[0][0], match.start() + run[-1][1]))
+                run = [(a, b)] if a >= 0 and name_word(match.group()[a:b]) else []
+        return spans
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            ENTITY,
+            start,
+            end,
+            score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )

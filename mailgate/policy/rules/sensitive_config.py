@@ -1,0 +1,99 @@
+"""What a policy configures for sensitive data: the categories' terms and the dictionaries of
+cues that tie a term to a person or make it general (policies/dictionaries/sensitive_*.txt)."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from mailgate.policy.dictionaries import default_phrases, validate_patterns
+from mailgate.policy.rules.base import RuleConfig
+
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "health": ("病歴・健康状態", "medical history or health"),
+    "disability": ("障害", "a disability"),
+    "welfare": ("生活保護等の受給", "welfare or public assistance"),
+    "criminal": ("犯罪の経歴", "a criminal record"),
+    "victim": ("犯罪・DVの被害", "being a victim of crime or domestic violence"),
+    "race": ("人種・民族", "race or ethnicity"),
+    "creed": ("信条・宗教", "creed or religion"),
+    "social_status": ("社会的身分", "social status"),
+}
+
+
+def _default_categories() -> dict[str, list[str]]:
+    return {name: default_phrases(f"sensitive_{name}.txt") for name in CATEGORY_LABELS}
+
+
+class SensitiveDataConfig(RuleConfig):
+    # Category -> term patterns. A policy may add categories; unknown ones get a generic label.
+    categories: dict[str, list[str]] = Field(default_factory=_default_categories)
+    disclosure_after: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_disclosure.txt")
+    )
+    disclosure_before: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_disclosure_before.txt")
+    )
+    predicates: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_predicates.txt")
+    )
+    subjects: list[str] = Field(default_factory=lambda: default_phrases("sensitive_subjects.txt"))
+    general_after: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_general_after.txt")
+    )
+    general_before: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_general_before.txt")
+    )
+    # An owner right before the term ("藤井様の", "お子様の", "your") and what makes it general.
+    owners: list[str] = Field(default_factory=lambda: default_phrases("sensitive_owners.txt"))
+    owner_general: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_owner_general.txt")
+    )
+    # Welfare payments and what addresses one to the reader ("ご指定の口座", "11月分").
+    addressed_terms: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_addressed_terms.txt")
+    )
+    addressed_markers: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_addressed_markers.txt")
+    )
+    # Statuses a decision addressed to the reader discloses, and that decision wording
+    # ("申請された精神障害者保健福祉手帳について、交付を決定しました").
+    decision_terms: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_decision_terms.txt")
+    )
+    decision_markers: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_decision_markers.txt")
+    )
+    # Handbooks whose single grade names one holder ("療育手帳（B2）の再判定").
+    graded_terms: list[str] = Field(
+        default_factory=lambda: default_phrases("sensitive_graded_terms.txt")
+    )
+    window: int = Field(default=20, ge=1, le=200)  # max characters from term to cue
+    score: float = Field(default=0.85, ge=0.0, le=1.0)
+    timeout_seconds: float = Field(default=0.5, gt=0.0)
+
+    @field_validator(
+        "disclosure_after",
+        "disclosure_before",
+        "predicates",
+        "subjects",
+        "general_after",
+        "general_before",
+        "owners",
+        "owner_general",
+        "addressed_terms",
+        "addressed_markers",
+        "decision_terms",
+        "decision_markers",
+        "graded_terms",
+    )
+    @classmethod
+    def _compiles(cls, lines: list[str], info: ValidationInfo) -> list[str]:
+        validate_patterns(lines, field=info.field_name or "patterns")
+        return lines
+
+    @field_validator("categories")
+    @classmethod
+    def _categories_compile(cls, categories: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, lines in categories.items():
+            validate_patterns(lines, field=f"categories.{name}")
+        return categories

@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 
 from mailgate.db import make_engine, upgrade
 from mailgate.policy.loader import Policy, load_policy
-from mailgate.policy.nlp import Analyzer, build_analyzer
+from mailgate.policy.nlp.analyzer import Analyzer, build_analyzer
 from mailgate.policy.rules.base import Resources
 from mailgate.resources import data_dir
 

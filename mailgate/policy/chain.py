@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from mailgate.policy import structure
-from mailgate.policy.extract import attachment_units
+from mailgate.policy.extract.attachments import attachment_units
 from mailgate.policy.findings import REASON_ORDER, Finding, Reason, Verdict
 from mailgate.policy.loader import Policy
 from mailgate.policy.mail import OutgoingMail

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mailgate.policy.nlp import (
-    GINZA_ENTITY_MAPPING,
-    MAX_CHUNK_BYTES,
-    Analyzer,
-    NerRequest,
-    chunks,
-    greedy_ner,
-    is_greedy_parser,
-    ner_lines,
-)
+from mailgate.policy.nlp.analyzer import Analyzer
+from mailgate.policy.nlp.engine import GINZA_ENTITY_MAPPING, NerRequest
+from mailgate.policy.nlp.greedy_ner import greedy_ner, is_greedy_parser
+from mailgate.policy.nlp.ranges import MAX_CHUNK_BYTES, chunks, ner_lines
 from mailgate.policy.structure import analyse
 from mailgate.policy.units import TextUnit
 

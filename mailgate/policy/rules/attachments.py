@@ -1,6 +1,6 @@
 """Attachments that cannot be scanned block the mail (unscannable_attachment).
 
-Readable attachments become TextUnits (extract.attachment_units) that every
+Readable attachments become TextUnits (extract.attachments.attachment_units) that every
 other rule scans like the body. This rule reports the rest: encrypted PDF or
 ZIP, any ZIP archive, executables, legacy or password-protected Office files,
 images and unknown binary types, corrupt files and files over the limits.
@@ -13,7 +13,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from mailgate.policy.extract import ExtractLimits, Unscannable, extract, unscannable_finding
+from mailgate.policy.extract.attachments import extract
+from mailgate.policy.extract.unscannable import ExtractLimits, Unscannable, unscannable_finding
 from mailgate.policy.findings import Finding
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.rules.base import Resources, RuleConfig
@@ -29,7 +30,7 @@ class AttachmentsConfig(RuleConfig):
 
     @property
     def limits(self) -> ExtractLimits:
-        """What the chain passes to extract.attachment_units."""
+        """What the chain passes to extract.attachments.attachment_units."""
         return ExtractLimits(
             max_bytes=self.max_bytes,
             max_pages=self.max_pages,

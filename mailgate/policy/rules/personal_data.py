@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mailgate.policy.dictionaries import default_phrases
 from mailgate.policy.findings import Finding, Reason, Role
 from mailgate.policy.mail import OutgoingMail
-from mailgate.policy.nlp import Analyzer, build_analyzer
+from mailgate.policy.nlp.analyzer import Analyzer, build_analyzer
 from mailgate.policy.roles import MailFacts, RoleResolver, same_person_roles
 from mailgate.policy.rules.base import Resources, RuleConfig
 from mailgate.policy.structure import analyse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailgate.policy.nlp import Analyzer
+from mailgate.policy.nlp.analyzer import Analyzer
 from mailgate.policy.units import TextUnit
 
 THRESHOLD = 0.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailgate.policy.extract import attachment_units
+from mailgate.policy.extract.attachments import attachment_units
 from mailgate.policy.findings import Reason
 from mailgate.policy.mail import OutgoingAttachment, OutgoingMail
 from mailgate.policy.rules.attachments import AttachmentsConfig, AttachmentsRule

@@ -10,14 +10,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from mailgate.policy.extract import (
-    Extracted,
-    ExtractLimits,
-    Unscannable,
-    attachment_units,
-    csv_marks,
-    extract,
-)
+from mailgate.policy.extract.attachments import attachment_units, extract
+from mailgate.policy.extract.located_text import Extracted, csv_marks
+from mailgate.policy.extract.unscannable import ExtractLimits, Unscannable
 from mailgate.policy.findings import Reason
 from mailgate.policy.mail import OutgoingAttachment, OutgoingMail
 

@@ -74,10 +74,13 @@ class FacilityContact:
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
         before = text[line_start:start]
+        called_in_parentheses = before.endswith(("（", "(")) and bool(
+            cues.PHONE_CALL_AFTER.match(text, end)
+        )
         if not (
             cues.PHONE_INTRO.search(before)
             or cues.PHONE_CUE_PAREN.search(before)
-            or (before.endswith(("（", "(")) and cues.PHONE_CALL_AFTER.match(text, end))
+            or called_in_parentheses
         ):
             return False
 
@@ -93,6 +96,11 @@ class FacilityContact:
                 )
             )
 
+        if called_in_parentheses:
+            # Only the clause that names the service counts: "…見かけたときは、…または区の
+            # 高齢者夜間相談（046-…、24時間）へご連絡ください".
+            clause = max(text.rfind(mark, line_start, start) for mark in "。、")
+            line_start = max(line_start, clause + 1)
         if private(line_start, line_end):
             return False
         if self.office_cues.search(text, line_start, line_end):

@@ -17,7 +17,8 @@ NAME_IN_TEXT = re.compile(
 
 # The sender or a colleague in their duties: "…課の鈴木です", "担当：鈴木", "区長の小林恵子から".
 UNIT_BEFORE = re.compile(
-    r"(課|係|部|室|所|局|館|班|センター|グループ|担当|区役所|役場|委員会|事務局|Division|Section|Office)"
+    r"(課|係|部|室|所|局|館|班|センター|グループ|担当|区役所|役場|委員会|事務局|社協|協会|協議会|"
+    r"組合|漁協|農協|Division|Section|Office)"
     r"の?[ \u3000]*$"
 )
 # The reader thanked by name for writing in ("宮澤 千代様、お問い合わせありがとうございました"),
@@ -84,11 +85,18 @@ HISTORICAL_CONTEXT = re.compile(
     r"鎌倉|室町|平安|奈良時代|安土|桃山|武将|大名|将軍|天皇|藩主|城主|古文書|史跡|史料|歴史|偉人|"
     r"先人|功績|生涯|銅像|記念館|博物館|資料館|学芸員|大河ドラマ|テーマ|講座|合戦|戦い|"
     r"博物学者|学者|研究した|研究で知られ|文豪|俳人|歌人|詩人|作家|画家|思想家|発明家|探検家|"
-    r"植物学|民俗学|功労者|業績|代表作|絵師|浮世絵|肉筆|版画|錦絵|"
+    r"植物学|民俗学|功労者|業績|代表作|絵師|浮世絵|肉筆|版画|錦絵|庄屋|名主|代官|藩士|村役人|"
+    r"御用留|文書|記録|書き残|伝えられ|"
     r"\bcentury\b|\bhistor|\bmuseum\b|\bcurator\b|\bcollection\b|\bexhibition\b|\bprints?\b|"
     r"\bworks\b|\bpainter\b|\bpoet\b|\bnovelist\b|\bartist\b|\bukiyo-e\b|\bEdo\b|\bMeiji\b|"
     r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b)",
     re.IGNORECASE,
+)
+# Districts of the town the mail names by their use ("笹生1190番地", "奥杣地区", "笹生温泉"):
+# a bare name equal to one, with no honorific, is that place.
+DISTRICT = re.compile(
+    r"(?<![\u4e00-\u9fff々ヶァ-ヺー])([\u4e00-\u9fff々ヶァ-ヺー]{2,4}?)"
+    r"(?=[0-9０-９]+番地|地区|支所|集落|温泉|地域|分団|区長|公民館|小学校|中学校|駅)"
 )
 # An English title before a name ("Ms. Sato", "Dr. Mori"): a living person addressed or named.
 ENGLISH_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \u3000]*$")
@@ -132,6 +140,17 @@ FACILITY_HEADING = re.compile(_FACILITY + r"[ \u3000）)】」]*$")
 # "〒154-8504 世田谷区世田谷4-21-27 世田谷区役所 保健福祉課 宛": an office's address named after it.
 OFFICE_AFTER = re.compile(
     r"[^\n。]{0,45}?(区役所|市役所|役場|庁舎|支所|出張所|センター|会館|課|係)"
+    # or the next line names the office ("〒…　…1120番地\n鵜ノ瀬町役場 住民税務課"), not a
+    # sentence about it ("区役所での手続き").
+    r"|[^\n。]{0,45}\n[ \u3000]*[^\n。、様]{0,20}?(?:区役所|市役所|役場|庁舎|支所|出張所)(?=[ \u3000]|$)",
+    re.MULTILINE,
+)
+# A named establishment in quotes, its contact in parentheses ("隣の「鷺乃湯」（0896-…）",
+# "「お試し住宅はまゆう」（…2040番地）"): people's names are not quoted so.
+QUOTED_NAME_BEFORE = re.compile(r"[」』][ \u3000]*[（(][ \u3000]*$")
+# A phone the office's staff share ("防災当直の携帯 080-…", "公用携帯"): a mobile, but not private.
+DUTY_PHONE = re.compile(
+    r"(当直|当番|公用|業務用|緊急連絡用|代表)(?:の)?(?:携帯|電話)(?:番号)?[ \u3000：:]*$"
 )
 RECIPIENT_CUE = re.compile(
     r"(ご住所|お住まい|ご登録の|ご自宅|お客様の|あなたの|\byour\b[^\n]{0,25}$)", re.IGNORECASE
@@ -157,7 +176,8 @@ PHONE_INTRO = re.compile(
     r"(電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[（(：:]?[ \u3000]*$"
     # "…の問い合わせ先は0264-…です", "お問合せ先：…"; "call us at +81 …"
     # "当日の会場へのお問い合わせ：アルプスモール雲雀野 インフォメーション 0267-…"
-    r"|(?:問い?合わ?せ|問合せ)先?(?:は|：|:)[^\n0-9０-９]{0,30}$|\b(?:call|phone|reach) us (?:at|on)[ ]*$",
+    r"|(?:問い?合わ?せ|問合せ)先?(?:は|：|:)[^\n0-9０-９]{0,30}$|\b(?:call|phone|reach) us (?:at|on)[ ]*$"
+    r"|でんわ(?:ばんごう)?[ \u3000]*[：:]?[ \u3000]*$",
     re.IGNORECASE,
 )
 # A phone offered earlier in the line with the number in parentheses at its end:
@@ -165,20 +185,22 @@ PHONE_INTRO = re.compile(
 # The reader asked to call the number: "保育コンシェルジュ（0267-…）までお電話ください".
 # Only in parentheses after the service's name: "児童館の件は011-…へお電話ください" may be anyone's.
 PHONE_CALL_AFTER = re.compile(
-    r"[ \u3000]*[）)][ \u3000]*(?:まで|へ|に)[ \u3000]*(?:お電話|ご連絡|お問い?合わ?せ|お問合せ)"
+    r"(?:[、,][^（()）\n]{0,12})?[ \u3000]*[）)][ \u3000]*(?:まで|へ|に)[ \u3000]*"
+    r"(?:お電話|ご連絡|お問い?合わ?せ|お問合せ)"
 )
 PHONE_CUE_PAREN = re.compile(r"(お?電話|TEL|Tel|☎)[^\n（()）]{0,25}[（(][ \u3000]*$")
 # The recipient's own phone referred to as theirs: "ご指定いただいたお電話番号（…）",
 # "ご登録の電話番号", "あなたの携帯電話".
 RECIPIENT_PHONE = re.compile(
     r"(ご指定(?:いただいた|いただきました|の|された)?|ご登録(?:いただいた|いただいている|の|された)?|"
+    r"ご記入(?:いただいた|の)|ご入力(?:いただいた|の)|お知らせいただいた|"
     r"お届け(?:いただいた|の)|ご申告(?:いただいた|の)?|あなたの|あなた様の|お客様の)"
     r"[ \u3000]*(?:ご自宅の|ご連絡先の)?(?:お?電話|携帯|連絡先|TEL|Tel)[^\n。様さん氏]{0,8}$"
     # "いただいたメールに記載のあった 080-…": the number the resident wrote in their mail.
     r"|(?:いただいた|頂いた)(?:メール|お便り|ご連絡)に(?:記載|記入)の(?:あった)?[ \u3000]*$"
 )
 PHONE_CAPTION_LINE = re.compile(
-    r"^[ \u3000・]*(?:お?電話|TEL|Tel|☎)(?:番号)?[ \u3000]*[：:]?[ \u3000]*$"
+    r"^[ \u3000・]*(?:お?電話|でんわ|TEL|Tel|☎)(?:番号|ばんごう)?[ \u3000]*[：:]?[ \u3000]*$"
 )
 # Words that make a number someone's rather than the office's, on top of PERSON_MARKER.
 # Someone other than the writer on a line of the resident's quoted mail: then a number there

@@ -34,6 +34,8 @@ class MailFacts:
     clinical: bool = False
     # Names of municipalities the mail mentions (雲雀野 of 雲雀野市), for NER spans cut from them.
     places: tuple[str, ...] = ()
+    # Districts it names as places (笹生 of 笹生1190番地, 奥杣地区).
+    districts: frozenset[str] = frozenset()
 
 
 class RoleResolver:
@@ -72,8 +74,11 @@ class RoleResolver:
             if body.structure.salutation_name:
                 names.append(compact_text(body.structure.salutation_name))
         clinical = any(cues.CLINICAL_SIGNATURE.search(text) for text in signatures)
-        places = _municipalities("\n".join([*signatures, body.normalised if body else ""]))
-        return MailFacts(department, [n for n in names if n], clinical, places)
+        text = "\n".join([*signatures, body.normalised if body else ""])
+        districts = frozenset(m.group(1) for m in cues.DISTRICT.finditer(text))
+        return MailFacts(
+            department, [n for n in names if n], clinical, _municipalities(text), districts
+        )
 
     def role(
         self,
@@ -101,6 +106,12 @@ class RoleResolver:
                 return Role.ORGANIZATION
             if _cut_from_place(text, start, end, facts.places):
                 return Role.ORGANIZATION  # "雲|雀野東|線", "雲雀野市国民健康保険"
+            if not cues.HONORIFIC_AFTER.match(text, end) and (
+                compact_text(value) in facts.districts
+                or _place_of_the_next(text, end, persons or [])
+            ):
+                # "笹生" with "笹生1190番地" in the mail; "笹生の「油屋」", "笹生の瓜生 スミさん"
+                return Role.ORGANIZATION
             role = self._person_role(value, before, text[end : end + 30], facts)
             if role == Role.THIRD_PARTY and self._historical(text, start, end):
                 return Role.ORGANIZATION
@@ -109,6 +120,8 @@ class RoleResolver:
             # E-mail addresses never block; only published data is the organisation's.
             return Role.ORGANIZATION if entity_type != "EMAIL_ADDRESS" else Role.THIRD_PARTY
         mobile = entity_type == "PHONE_NUMBER" and cues.MOBILE.match(digits_only(value))
+        if mobile and cues.DUTY_PHONE.search(before) and not cues.HONORIFIC_AFTER.search(before):
+            return Role.ORGANIZATION  # "防災当直の携帯 080-…": the office's shared phone
         if (
             entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE")
             and not mobile
@@ -141,6 +154,8 @@ class RoleResolver:
         ):
             return Role.RECIPIENT  # the resident's own words: "> 連絡は携帯 080-… までお願いします"
         if entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE"):
+            if cues.QUOTED_NAME_BEFORE.search(before):
+                return Role.ORGANIZATION  # "隣の「鷺乃湯」（0896-…）"
             # A facility named just before: "宮坂区民センター（03-…）", "【会場】…\n〒…".
             mobile = entity_type == "PHONE_NUMBER" and cues.MOBILE.match(digits_only(value))
             office_after = entity_type != "PHONE_NUMBER" and cues.OFFICE_AFTER.match(text, end)
@@ -317,6 +332,17 @@ def _cut_from_place(text: str, start: int, end: int, places: Iterable[str]) -> b
                 return True
             at = text.find(place, at + 1, end + len(place))
     return False
+
+
+def _place_of_the_next(text: str, end: int, persons: list[tuple[int, int, Role]]) -> bool:
+    """A bare name followed by の and a quoted house name or another person's name is where
+    they live ("笹生の「油屋」", "笹生の瓜生 スミさん"), not a person: nobody is written
+    "山田の鈴木さん"."""
+    if text[end : end + 1] != "の":
+        return False
+    return text[end + 1 : end + 2] in ("「", "『") or any(
+        p_start == end + 1 for p_start, _, _ in persons
+    )
 
 
 def _line_at(text: str, start: int) -> str:

@@ -33,7 +33,8 @@ SALUTATION_NAME = re.compile(
 # reach it, in short lines, and addresses no one.
 SIGNATURE_UNIT = re.compile(
     r"(課|係|部|室|局|委員会|役場|役所|区役所|市役所|支所|出張所|センター|グループ|担当|館|"
-    r"Division|Section|Office|Bureau|Department|Desk|City of|City Hall|Association)"
+    r"Division|Section|Office|Bureau|Department|Desk|City of|City Hall|Association|Board|"
+    r"保健師|看護師|栄養士|主事|主査|係長|課長)"
 )
 SIGNATURE_CONTACT = re.compile(
     r"(TEL|Tel|FAX|Fax|Phone|電話|☎|〒|E-?mail|メール|内線|https?://|@[\w.-]+\.(?:jp|com|org|net)\b"
@@ -43,7 +44,7 @@ SIGNATURE_CONTACT = re.compile(
 # An office word ending a token: "障がい福祉課", "第三小学校", "業務係", "Public Health Center".
 OFFICE_WORD = re.compile(
     r"(?:課|係|室|局|所|校|園|館|センター|委員会|役場|事務所|本部|グループ|組合)(?=[ \t\u3000（(、,]|$)"
-    r"|\b(?:Section|Division|Office|Bureau|Department|Center|Centre|Hall|School|Library|Museum|Gallery|Hospital|Clinic)\b",
+    r"|\b(?:Section|Division|Office|Bureau|Department|Center|Centre|Hall|School|Library|Museum|Gallery|Hospital|Clinic|Board of Education)\b",
     re.MULTILINE,
 )
 # A person's name ending a line (after the office or a title), or a romanised name opening one.

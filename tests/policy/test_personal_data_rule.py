@@ -254,3 +254,18 @@ def test_dictionaries_are_policy_data() -> None:
     assert "公民館" in config.facility_words and "徳川家康" in config.historical_persons
     custom = PersonalDataConfig(facility_words=[], historical_persons=["山辺太郎左衛門"])
     assert custom.facility_words == [] and custom.historical_persons == ["山辺太郎左衛門"]
+
+
+def test_a_name_in_an_attachment_keeps_its_role_from_the_body(resources: Resources) -> None:
+    # The body explains who the name is (an Edo-period headman); the attached programme
+    # names him without that context.
+    body = (
+        "実行委員の皆様\n\n第2回は、江戸時代に新田を開いた庄屋の柚木甚右衛門が書き残した"
+        "古文書の記録を取り上げます。\n日程表を添付します。" + SIGNATURE
+    )
+    programme = "第2回　10月18日（土）\n　「柚木甚右衛門と用水路の開発」\n"
+    attachment = OutgoingAttachment("日程表.txt", "text/plain", text=programme)
+    findings = run(resources, body, attachments=[attachment])
+    assert [f for f in findings if f.blocking] == []
+    in_attachment = [f for f in findings if f.location == "attachment:日程表.txt"]
+    assert in_attachment and all(f.role == Role.ORGANIZATION for f in in_attachment)

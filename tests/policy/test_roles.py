@@ -682,3 +682,86 @@ def test_reader_kana_readings_quotes_and_call_cues(
     body: str, value: str, entity_type: str, expected: Role
 ) -> None:
     assert role_of(body, value, entity_type) == expected
+
+
+TOWN_BODY = "若林 様\n\n住民課の岡です。\n{}\n\n北杣町役場 住民課\nTEL 0123-45-6000\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "entity_type", "persons", "expected"),
+    [
+        # a district the mail also names as a place
+        (
+            "集合は分団詰所（樫原1190番地）です。\n樫原の消火栓を点検します。",
+            "樫原",
+            "PERSON",
+            [],
+            Role.ORGANIZATION,
+        ),
+        # a district before a house name or before a resident
+        ("樫原の「油屋」さんの角を曲がります。", "樫原", "PERSON", [], Role.ORGANIZATION),
+        ("樫原の瓜生 スミさんは留守です。", "樫原", "PERSON", ["瓜生 スミ"], Role.ORGANIZATION),
+        # ... but a person with an honorific stays a person
+        ("樫原さんの奥様から伺いました。", "樫原", "PERSON", [], Role.THIRD_PARTY),
+        # the office's shared duty mobile
+        (
+            "夜間は防災当直の携帯 080-2222-1111 へご連絡ください。",
+            "080-2222-1111",
+            "PHONE_NUMBER",
+            [],
+            Role.ORGANIZATION,
+        ),
+        (
+            "夜間は山田さんの携帯 080-2222-1112 へご連絡ください。",
+            "080-2222-1112",
+            "PHONE_NUMBER",
+            [],
+            Role.THIRD_PARTY,
+        ),
+        # a named establishment in quotes with its contact in parentheses
+        (
+            "隣の「鷺乃湯」（0123-45-7777）で入浴できます。",
+            "0123-45-7777",
+            "PHONE_NUMBER",
+            [],
+            Role.ORGANIZATION,
+        ),
+        # the number the resident wrote in a form
+        (
+            "フォームにご記入いただいた携帯番号（090-3333-4444）にお電話します。",
+            "090-3333-4444",
+            "PHONE_NUMBER",
+            [],
+            Role.RECIPIENT,
+        ),
+        # a service's number in parentheses with its hours, in a clause of its own
+        (
+            "山本様の件で困ったときは、夜間相談（0123-45-8888、24時間）へご連絡ください。",
+            "0123-45-8888",
+            "PHONE_NUMBER",
+            [],
+            Role.ORGANIZATION,
+        ),
+        # an office introducing itself
+        ("社協の樽見です。", "樽見", "PERSON", [], Role.STAFF),
+    ],
+)
+def test_small_town_places_duty_phones_and_establishments(
+    sentence: str, value: str, entity_type: str, persons: list[str], expected: Role
+) -> None:
+    named = [(name, Role.THIRD_PARTY) for name in persons]
+    assert role_of(TOWN_BODY.format(sentence), value, entity_type, persons=named) == expected
+
+
+def test_the_office_named_on_the_line_after_its_address() -> None:
+    body = TOWN_BODY.format(
+        "下記あてにお送りください。\n\n〒789-0001 北杣町大字本郷12番地\n北杣町役場 住民課 戸籍係"
+    )
+    assert role_of(body, "北杣町大字本郷12番地", "POSTAL_ADDRESS") == Role.ORGANIZATION
+    resident = TOWN_BODY.format("転居先は北杣町大字本郷15番地です。\n役場での手続きは不要です。")
+    assert role_of(resident, "北杣町大字本郷15番地", "POSTAL_ADDRESS") == Role.THIRD_PARTY
+
+
+def test_a_plain_caption_in_easy_japanese() -> None:
+    body = "わからない ことが あったら、でんわ して ください。\nでんわ：0123-45-6001\n"
+    assert role_of(body, "0123-45-6001", "PHONE_NUMBER") == Role.ORGANIZATION

@@ -292,3 +292,23 @@ def test_someones_details_above_the_closing_are_not_the_senders(intro: str) -> N
     )
     start = body.index("3-1 Kitamachi")
     assert not analyse(body).in_signature(start, start + 10)
+
+
+@pytest.mark.parametrize(
+    ("body", "first_line"),
+    [
+        (
+            "Dear Ms. Lee,\n\nThe class starts at 10:00.\nPlease reply to this e-mail.\n\n"
+            "Aiko Tanabe\nKitano Town Board of Education\n",
+            "Aiko Tanabe",
+        ),
+        (
+            "北村 様\n\n次回からは記載不要です。\n\n保健師 浅利\nTEL 0123-45-6789\n",
+            "保健師 浅利",
+        ),
+    ],
+)
+def test_a_board_of_education_or_a_titled_name_signs(body: str, first_line: str) -> None:
+    structure = analyse(body)
+    assert structure.signature is not None
+    assert body[structure.signature[0] :].startswith(first_line)

@@ -20,7 +20,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 ENTITY = "POSTAL_ADDRESS"
 
-_KANJI = r"[\u3400-\u9fff\uf900-\ufaff々〆ヶ]"
+# Place names take ノ and ケ too (鵜ノ瀬町, 楢ケ丘).
+_KANJI = r"[\u3400-\u9fff\uf900-\ufaff々〆ヶケノ]"
 _TOWN = r"[\u3400-\u9fff\uf900-\ufaff々〆ヶぁ-んァ-ヶー]{1,8}?"
 _NUM = r"[0-9一二三四五六七八九十]+"
 _BREAK = r"(?:[ \u3000]*\n[ \u3000]*)?"  # an address may continue on the next line
@@ -39,6 +40,9 @@ JAPANESE = re.compile(
 CAPTIONED = re.compile(
     rf"(?:住所|所在地|居所|送付先|お届け先)[ \u3000]*[:は]?[ \u3000]*({_TOWN}{_BLOCK}{_BUILDING})"
 )
+# A town's district and its lot number, without the municipality ("奥杣341番地", "樺ノ木118番地"):
+# how a small town writes its residents' addresses to each other.
+DISTRICT_LOT = re.compile(rf"(?<!{_KANJI}){_KANJI}{{2,4}}?{_NUM}番地(?:の?{_NUM}号?)?")
 # Leading caption words the lazy municipality pattern can swallow (住所世田谷区… -> 所世田谷区…).
 CAPTION_PREFIX = re.compile(r"^(?:現?住所|所|所在地|在地|居所|宛先|送付先|届け先|は|:)+")
 
@@ -61,9 +65,11 @@ WESTERN = re.compile(
     rf"(?:{_SEP}?[ ]*(?:[A-Z]{{2}}[ ]+)?\d{{5}}(?:-\d{{4}})?|(?:{_SEP}|[ ])[A-Z]{{1,2}}\d[A-Z\d]?[ ]\d[A-Z]{{2}})?"
     rf"(?:{_SEP}{_COUNTRY}(?![A-Za-z]))?"
 )
-# Japanese addresses written in romaji: 4-21-27 Setagaya, Setagaya-ku, Tokyo 154-8504.
+# Japanese addresses written in romaji: 4-21-27 Setagaya, Setagaya-ku, Tokyo 154-8504, or the
+# district first: Hiruo 605-2, Unose-cho, Room 203.
 ROMAJI = re.compile(
-    r"\b\d+(?:-\d+){1,2}[ ]+[A-Z][a-z]+(?:-[a-z]+)?,[ ]*[A-Z][a-z]+-(?:ku|shi|cho|machi|mura|gun)\b"
+    r"(?:\b\d+(?:-\d+){1,2}[ ]+[A-Z][a-z]+(?:-[a-z]+)?|\b[A-Z][a-z]+[ ]+\d+(?:-\d+){0,2})"
+    r",[ ]*[A-Z][a-z]+-(?:ku|shi|cho|machi|mura|gun)\b(?:,[ ]*(?:Room|Apt\.?|Unit|#)[ ]*\w+)?"
     r"(?:,[ ]*[A-Z][a-z]+(?:-(?:to|fu|ken))?)?(?:[ ]+\d{3}-\d{4})?"
 )
 # An area, not a residence: a span that stops at 丁目 (no block or house number), or one
@@ -106,6 +112,8 @@ class JapaneseAddressRecognizer(EntityRecognizer):
             start += trimmed.end() if trimmed else 0
             score = 0.9 if re.match(_PREF, text[start:]) else 0.85
             spans.append((start, _rstrip(text, start, match.end()), score, "japanese"))
+        for match in DISTRICT_LOT.finditer(text):
+            spans.append((match.start(), _rstrip(text, match.start(), match.end()), 0.7, "lot"))
         for match in CAPTIONED.finditer(text):
             spans.append(
                 (match.start(1), _rstrip(text, match.start(1), match.end(1)), 0.75, "captioned")

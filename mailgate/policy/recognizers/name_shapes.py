@@ -17,6 +17,7 @@ HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃ�
 NOT_NAME = re.compile(
     r"(お客|皆|保護者|担当者|担当|ご家族|家族|お母|お父|ご両親|奥|ご主人|旦那|お子|お嬢|"
     r"ご本人|本人|各位|委員|会員|利用者|住民|区民|市民|関係者|事業者|御中|先方|相手方|ご遺族|"
+    r"漁協|農協|社協|生協|JA|組合|役場|医院|商店|旅館|薬局|"
     r"町会|自治会|商店街|協議会|委員会|課|係|部|室|区役所|役所|センター|会館|ホール|神社|寺|"
     r"株式会社|有限会社|法人|協会|組合|団体|学校|小学校|中学校|病院|地区|支所|事務所|出張所)$"
 )
@@ -38,7 +39,7 @@ ORG_SUFFIX = re.compile(
 # and facilities (雲雀野市立中部小学校 校庭).
 ORG_INSIDE = re.compile(
     r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
-    r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所)"
+    r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|温泉)"
 )
 # Hiragana alone is a word, not a name, unless an honorific follows (まいしゅう, かすみがはらe-申請).
 HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー \u3000]+")
@@ -65,3 +66,9 @@ EDGE = " \u3000～〜~・･、。，．,.（）()「」『』【】［］[]:：
 KANJI_ONLY = re.compile(r"[\u3400-\u9fff々]+")
 KATAKANA = re.compile(r"[ァ-ヴ]")
 PLACE_END = re.compile(r"[町区市村都県]$")
+KATAKANA_WORDS = re.compile(r"[ァ-ヴー]+")  # one word: no ・ or space between parts
+# The honorifics that make a place-name token a surname (宮城様); not 先生 (宮城先生 is rare,
+# 長野先生 a teacher): the plain ones.
+PLACE_SURNAME_HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿)")
+# A unit word the NER put before a name ("係　漆原", "係 宍戸"): not part of it.
+UNIT_HEAD = re.compile(r"[係課室班][ \u3000]+")

@@ -31,6 +31,7 @@ from mailgate.policy.recognizers.name_shapes import (
     KANA_PLACE_AFTER,
     KANJI_ONLY,
     KATAKANA,
+    KATAKANA_WORDS,
     NER_ONLY,
     NOT_NAME,
     ORG_AFTER,
@@ -38,9 +39,11 @@ from mailgate.policy.recognizers.name_shapes import (
     ORG_SUFFIX,
     PLACE_BEFORE,
     PLACE_END,
+    PLACE_SURNAME_HONORIFIC,
     STRONG,
     TITLE_PREFIX,
     TITLE_SUFFIX,
+    UNIT_HEAD,
     WEAK,
 )
 from mailgate.policy.recognizers.romanised_name import (
@@ -77,10 +80,28 @@ def _trim_title(text: str, result: RecognizerResult) -> None:
 
 def _trim_edges(text: str, result: RecognizerResult) -> None:
     """Leave punctuation and spaces at either end outside the name ("～\u3000上川" -> "上川")."""
+    head = UNIT_HEAD.match(text, result.start, result.end)
+    if head:
+        result.start = head.end()  # "係　漆原": the unit ends the office, the name follows
     while result.start < result.end and text[result.start] in EDGE:
         result.start += 1
     while result.end > result.start and text[result.end - 1] in EDGE.replace("ー", ""):
         result.end -= 1
+
+
+def _extend_to_title(text: str, result: RecognizerResult) -> None:
+    """Take back the end of a given name the NER left before a title (栂野 浩|二町長)."""
+    if TITLE_SUFFIX.match(text, result.end):
+        return  # the title starts right after the name (石橋 真弓|副市長)
+    for glued in (1, 2):
+        rest = text[result.end : result.end + glued]
+        if KANJI_ONLY.fullmatch(rest) and TITLE_SUFFIX.match(text, result.end + glued):
+            if (
+                " " in text[result.start : result.end]
+                or "\u3000" in text[result.start : result.end]
+            ):
+                result.end += glued
+            return
 
 
 def _honorific_after(text: str, end: int) -> bool:
@@ -108,10 +129,11 @@ class JapaneseNameRecognizer(EntityRecognizer):
         doc: Doc = nlp_artifacts.tokens
         unknown = getattr(nlp_artifacts.nlp_engine, "is_unknown_word", lambda word: False)
         found = self._dictionary_names(text, doc) + self._katakana_names(text, doc, unknown)
-        found += self._ner_names(text, doc, nlp_artifacts)
+        found += self._ner_names(text, doc, nlp_artifacts, unknown)
         for result in found:
             _trim_title(text, result)
             _trim_edges(text, result)
+            _extend_to_title(text, result)
         return [r for r in found if r.end > r.start and self._plausible(text, r)]
 
     def _dictionary_names(self, text: str, doc: Doc) -> list[RecognizerResult]:
@@ -119,8 +141,15 @@ class JapaneseNameRecognizer(EntityRecognizer):
         while i < len(doc):
             kind = _name_kind(doc[i])
             # A surname Sudachi reads as a place (菅原, 松本) counts when a given name follows.
-            place_sei = (
-                "地名" in doc[i].tag_ and i + 1 < len(doc) and _name_kind(doc[i + 1]) == "mei"
+            # So does one with an honorific right after it (宮城様, 福岡さん), if it opens a word.
+            place_sei = "地名" in doc[i].tag_ and (
+                (i + 1 < len(doc) and _name_kind(doc[i + 1]) == "mei")
+                or (
+                    KANJI_ONLY.fullmatch(doc[i].text) is not None
+                    and not (doc[i].idx and KANJI_ONLY.match(text, doc[i].idx - 1))
+                    and PLACE_SURNAME_HONORIFIC.match(text, doc[i].idx + len(doc[i].text))
+                    is not None
+                )
             )
             if not kind and not place_sei:
                 i += 1
@@ -174,7 +203,7 @@ class JapaneseNameRecognizer(EntityRecognizer):
         return results
 
     def _ner_names(
-        self, text: str, doc: Doc, nlp_artifacts: NlpArtifacts
+        self, text: str, doc: Doc, nlp_artifacts: NlpArtifacts, unknown: Callable[[str], bool]
     ) -> list[RecognizerResult]:
         results = []
         for ent in nlp_artifacts.entities:
@@ -191,6 +220,14 @@ class JapaneseNameRecognizer(EntityRecognizer):
             if end <= start or not tokens or all("地名" in t.tag_ for t in tokens):
                 continue
             name = text[start:end]
+            if (
+                KATAKANA_WORDS.fullmatch(name)
+                and not _honorific_after(text, end)
+                and all("人名" not in t.tag_ and not unknown(t.text) for t in tokens)
+            ):
+                # Words the dictionary knows and not as names (アップライトピアノ, プレイルーム);
+                # a foreign name is unknown to it, tagged 人名, or in parts (ヴァン・ナム).
+                continue
             if PLACE_END.search(name) and not _honorific_after(text, end):
                 continue  # 三軒茶屋町 (…町会長): a place
             if name.isascii() and not (

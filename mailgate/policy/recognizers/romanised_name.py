@@ -61,7 +61,8 @@ class RomanisedNameRecognizer(EntityRecognizer):
     )
     BEFORE = re.compile(
         r"(?:\bDear|\bneighbou?r|\bcontact|\bcall|\bask|\bemail|\bwrite to|\bfriend|\bson|\bdaughter|"
-        r"\bwife|\bhusband|\bmother|\bfather|\bresident|\bbrother|\bsister|\bby|\bwith|\bfrom|\bthat)[ ,:]+$",
+        r"\bwife|\bhusband|\bmother|\bfather|\bresident|\bbrother|\bsister|\bby|\bwith|\bfrom|\bthat|"
+        r"\bcolleague|\bco-?worker|\blandlord|\bemployer|\bboss|\bpartner|\bflatmate|\broommate)[ ,:]+$",
         re.IGNORECASE,
     )
     AFTER = re.compile(

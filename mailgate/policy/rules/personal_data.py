@@ -119,13 +119,12 @@ class PersonalDataRule:
         findings: list[Finding] = []
         for unit in units:
             findings += self._find_in(unit, mail, facts)
-        return self._subject_names_as_in_body(units, findings)
+        return self._names_as_in_body(units, findings)
 
-    def _subject_names_as_in_body(
-        self, units: list[TextUnit], findings: list[Finding]
-    ) -> list[Finding]:
-        """A name in the subject keeps the role the body explains ("伊能忠敬 測量の道…" with
-        伊能忠敬 a historical person in the body, the sending official's name)."""
+    def _names_as_in_body(self, units: list[TextUnit], findings: list[Finding]) -> list[Finding]:
+        """A name in the subject or an attachment keeps the role the body explains ("伊能忠敬
+        測量の道…" with 伊能忠敬 a historical person in the body, the sending official's name,
+        a programme attached that names the body's historical figure)."""
         known = {
             _compact(f.text): f.role
             for f in findings
@@ -133,20 +132,20 @@ class PersonalDataRule:
             and f.entity_type == "PERSON"
             and f.role in (Role.STAFF, Role.ORGANIZATION, Role.RECIPIENT)
         }
-        subject = next((u for u in units if u.location == "subject"), None)
+        others = {u.location: u for u in units if not u.is_body}
         settled = []
         for f in findings:
             role = known.get(_compact(f.text))
+            unit = others.get(f.location)
             if (
-                subject is not None
-                and f.location == "subject"
+                unit is not None
                 and f.entity_type == "PERSON"
                 and f.role == Role.THIRD_PARTY
                 and role is not None
                 and f.start is not None
                 and f.end is not None
             ):
-                f = self._finding(subject, "PERSON", f.start, f.end, role, f.score)
+                f = self._finding(unit, "PERSON", f.start, f.end, role, f.score)
             settled.append(f)
         return settled
 
@@ -177,13 +176,15 @@ class PersonalDataRule:
             if part is not None:
                 r.start, r.end = r.start + part[0], r.start + part[1]
                 historical.add(id(r))
+        # Where the names are, for names that read as a place before another ("笹生の瓜生さん").
+        spans = [(r.start, r.end, Role.THIRD_PARTY) for r in persons]
         person_roles = [
             (
                 r.start,
                 r.end,
                 Role.ORGANIZATION
                 if id(r) in historical
-                else self.roles.role(unit, "PERSON", r.start, r.end, facts),
+                else self.roles.role(unit, "PERSON", r.start, r.end, facts, spans),
             )
             for r in persons
         ]  # type: ignore[arg-type]

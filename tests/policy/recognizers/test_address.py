@@ -123,3 +123,16 @@ def test_areas_are_not_addresses(text: str) -> None:
 )
 def test_real_addresses_kept(text: str, expected: str) -> None:
     assert addresses(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("・茅根 宗一さん（樺ノ木118番地）", "樺ノ木118番地"),  # a district and its lot
+        ("お宅は奥杣128番地2で、県道から入ります。", "奥杣128番地2"),
+        ("> I live at Hiruo 605-2, Unose-cho, Room 203.", "Hiruo 605-2, Unose-cho, Room 203"),
+        ("〒789-2392 鵜ノ瀬町大字苫浜1120番地", "鵜ノ瀬町大字苫浜1120番地"),  # ノ in the town
+    ],
+)
+def test_small_town_addresses(text: str, expected: str) -> None:
+    assert expected in addresses(text)

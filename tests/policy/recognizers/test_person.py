@@ -205,3 +205,30 @@ def test_hiragana_name_with_honorific_still_found(analyzer: Analyzer) -> None:
     assert any(
         "さくら" in n for n in names(analyzer, "あおやま さくら さんから でんわが ありました。")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("千葉様のお宅には明日伺います。", "千葉"),  # a place name as a surname, with 様
+        ("My colleague Ravi Sharma will bring the form.", "Ravi Sharma"),
+        ("当日は石田 健二町長もあいさつします。", "石田 健二"),  # the NER cut the given name
+        ("税務課 市民税係　柳瀬", "柳瀬"),  # the unit is not part of the name
+    ],
+)
+def test_round_nine_names_found_whole(analyzer: Analyzer, text: str, expected: str) -> None:
+    assert expected in names(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("漁協さんから各船主さんへ連絡が回っています。", "漁協"),
+        ("帰りに湯ノ沢温泉に寄るのもおすすめです。", "湯ノ沢温泉"),
+        ("※グランドピアノあり（1回 500円）", "グランドピアノ"),
+    ],
+)
+def test_organisations_resorts_and_known_words_are_not_names(
+    analyzer: Analyzer, text: str, absent: str
+) -> None:
+    assert absent not in names(analyzer, text)

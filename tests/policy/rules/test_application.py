@@ -216,3 +216,17 @@ def test_a_nursery_place_held_back_is_a_decision(
 ) -> None:
     body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert bool(findings_for(rule, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("ご提出の住所変更届出書（世帯全員分）につきまして、本日付で受け付けました。", True),
+        ("申請書は平日の9時から17時まで窓口で受け付けております。", False),
+    ],
+)
+def test_a_form_named_then_accepted_is_an_acceptance(
+    rule: ApplicationRule, sentence: str, expected: bool
+) -> None:
+    body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert bool(findings_for(rule, body)) == expected

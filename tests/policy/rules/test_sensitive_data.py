@@ -445,3 +445,38 @@ def test_honorific_diagnosis_treatment_and_described_grade_block(
 def test_general_grades_and_programmes_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:
     body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert findings_for(rule, body) == []
+
+
+ROUND_NINE = [
+    ("> 先月、発達相談で注意欠如多動症と言われました。", "注意欠如"),
+    ("> 祖母の認知症が最近進んでいるようで心配です。", "認知症"),
+    ("検査の結果、心不全の悪化が疑われるため入院となりました。", "心不全"),
+    ("ご主人が先月からもの忘れ外来に通い始めたと伺いました。", "もの忘れ外来"),
+    ("お父様はご自宅で人工呼吸器を使っておられるとのことです。", "人工呼吸器"),
+    ("元夫からの暴力を避けて転居されたご事情は承知しております。", "暴力"),
+    ("主治医意見書では、パーキンソン病があり、転倒が多いとされています。", "パーキンソン病"),
+    ("Your chest X-ray and the sputum test show an active tuberculosis infection.", "tuberculosis"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered"), ROUND_NINE)
+def test_told_progressing_attended_device_fled_and_records_block(
+    rule: SensitiveDataRule, sentence: str, covered: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert any(covered in f.text for f in findings_for(rule, body)), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "給食費は、食物アレルギーで除去食を受けている児童の分も同じです。",
+        "Chest X-rays can show tuberculosis before any symptoms appear.",
+        "人工呼吸器を使用している方は、停電に備えて事前にご相談ください。",
+    ],
+)
+def test_groups_and_general_facts_about_tests_stay_allowed(
+    rule: SensitiveDataRule, sentence: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []

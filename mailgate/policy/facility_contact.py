@@ -57,8 +57,15 @@ class FacilityContact:
             if person > facility:
                 return False  # "山本 誠様\n〒…": the person's, not the facility's
             if facility >= 0:
-                return not cues.FACILITY_TOPIC.search(segment[facility:])
-            if index and not cues.CONTACT_LINE.search(segment):
+                # A note in parentheses ("（無料法律相談・毎週水曜日）") describes the facility;
+                # it does not make the facility a topic.
+                rest = cues.PARENTHESISED.sub("", segment[facility:])
+                return not cues.FACILITY_TOPIC.search(rest)
+            if index and not (
+                cues.CONTACT_LINE.search(segment) or cues.INDENTED_LINE.match(segment)
+            ):
+                # Contact lines, or indented lines describing the item under its heading
+                # ("2　NPO法人すまいサポート\n　物件探しへの同行…\n　電話 03-…"), may lie between.
                 return False
         return False
 

@@ -117,12 +117,12 @@ PLACE_GLUED_AFTER = re.compile(r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|
 # A municipality the mail names ("長野県雲雀野市本町", "雲雀野市 こども未来部"): its name
 # without 市/区/町/村, after any prefecture (cut off by PREFECTURE). The name must start a word
 # and 市/区 end one (not 市長: "小島 和子副市長"); 町/村 end so many surnames (野々村 聡, 中村)
-# that they count only before 役場/民/立/内 or after a prefecture or 郡.
+# that they count only before 役場/民/立 (not 町内会) or after a prefecture or 郡.
 _PLACE_CHARS = r"[\u4e00-\u9fff々ヶァ-ヺー]"
 MUNICIPALITY = re.compile(
     rf"(?<!{_PLACE_CHARS})({_PLACE_CHARS}{{2,7}}?)"
     r"(?:(?:市|区)(?=役所|役場|民|立|内|の|は|で|が|に|へ|と|も|や|本町|国民|保健|教育|消防|水道|"
-    r"[\s、。，,）)」』・]|$)|(?:町|村)(?=役場|役所|民|立|内))"
+    r"[\s、。，,）)」』・]|$)|(?:町|村)(?=役場|役所|民|立))"
 )
 TOWN_AFTER_PREFECTURE = re.compile(rf"[県府郡]({_PLACE_CHARS}{{2,5}}?)(?:町|村)")
 PREFECTURE = re.compile(r"^.*?(?:県|府|北海道|東京都)")
@@ -168,6 +168,10 @@ CONTACT_LINE = re.compile(
     r"(〒|\d|電話|TEL|Tel|FAX|Fax|ファクス|住所|所在地|Phone|Address|丁目|番地|[A-Z][a-z]+-(?:ku|shi|cho))"
 )
 FACILITY_LOOKBACK_LINES = 3
+PARENTHESISED = re.compile(r"[（(][^（）()\n]*[）)]")
+INDENTED_LINE = re.compile(r"[ \u3000]+\S")
+# Staff listed by name after a count of officials ("区の職員2名（柚木・舟橋）で伺います").
+STAFF_LIST_BEFORE = re.compile(r"(?:職員|担当者?|係員)[0-9０-９一二三四五]*名?[（(][^（）()\n]*$")
 # A facility that is only the topic of a sentence ("児童館の件は045-…へ") does not own the number.
 FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連絡|相談|申し?込|ください|。)")
 MOBILE = re.compile(r"^(?:0|81)[789]0")
@@ -177,7 +181,7 @@ PHONE_INTRO = re.compile(
     # "…の問い合わせ先は0264-…です", "お問合せ先：…"; "call us at +81 …"
     # "当日の会場へのお問い合わせ：アルプスモール雲雀野 インフォメーション 0267-…"
     r"|(?:問い?合わ?せ|問合せ)先?(?:は|：|:)[^\n0-9０-９]{0,30}$|\b(?:call|phone|reach) us (?:at|on)[ ]*$"
-    r"|でんわ(?:ばんごう)?[ \u3000]*[：:]?[ \u3000]*$",
+    r"|でんわ(?:ばんごう)?[ \u3000]*[：:]?[ \u3000]*$|\bplease (?:call|phone)[ ]*$",
     re.IGNORECASE,
 )
 # A phone offered earlier in the line with the number in parentheses at its end:

@@ -108,6 +108,7 @@ class RoleResolver:
                 return Role.ORGANIZATION  # "雲|雀野東|線", "雲雀野市国民健康保険"
             if not cues.HONORIFIC_AFTER.match(text, end) and (
                 compact_text(value) in facts.districts
+                or compact_text(value) in facts.places
                 or _place_of_the_next(text, end, persons or [])
             ):
                 # "笹生" with "笹生1190番地" in the mail; "笹生の「油屋」", "笹生の瓜生 スミさん"
@@ -184,6 +185,8 @@ class RoleResolver:
             return Role.STAFF
         if cues.THANKED_AFTER.match(after):
             return Role.RECIPIENT
+        if cues.STAFF_LIST_BEFORE.search(before):
+            return Role.STAFF
         if (
             cues.UNIT_BEFORE.search(before) and cues.SELF_AFTER.match(after)
         ) or cues.SELF_ENGLISH.search(before):
@@ -265,7 +268,7 @@ def same_person_roles(
     # The sender's surname from their self-introduction ("中央児童相談所の有村です"), even
     # where the recogniser did not take the lone surname for a name.
     introduced = {compact_text(m.group("name")) for m in cues.SELF_INTRODUCTION.finditer(text)}
-    settled = []
+    settled: list[tuple[int, int, Role]] = []
     for a, b, role in persons:
         name = compact_text(text[a:b])
         if role == Role.THIRD_PARTY and (
@@ -273,6 +276,14 @@ def same_person_roles(
             or (_signature_line(text, a, b) and any(name.startswith(s) for s in staff | introduced))
         ):
             role = Role.STAFF
+        # A reading in parentheses right after a name is that name ("李 美玲（リ・メイリン）").
+        if (
+            settled
+            and text[a - 1 : a] in "（("
+            and settled[-1][1] == a - 1
+            and text[b : b + 1] in "）)"
+        ):
+            role = settled[-1][2]
         settled.append((a, b, role))
     return settled
 

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 QUOTE = re.compile(r"^[ \t\u3000]*[>＞|｜]", re.MULTILINE)
 # A line made of repeated rule characters opens the signature block.
 SEPARATOR = re.compile(r"^[ \t\u3000]*([-―─━＝=_＿~～*＊・.。]{2,}|--)\s*$")
-HONORIFIC_END = re.compile(r"(様|さま|さん|殿|御中|各位|先生)[ \t\u3000]*[、,:：]?[ \t\u3000]*$")
+# The honorific may be followed by the addressee's role in parentheses ("久米 亜紀 様（PTA副会長）").
+HONORIFIC_END = re.compile(
+    r"(様|さま|さん|殿|御中|各位|先生)[ \t\u3000]*(?:[（(][^（）()\n]{1,20}[）)])?[、,:：]?[ \t\u3000]*$"
+)
 ENGLISH_SALUTATION = re.compile(r"^\s*(Dear|Hello|Hi|To)\b[^\n]*$", re.IGNORECASE)
 # The addressee's name: what precedes the honorific, or follows "Dear (Mr./Ms.)".
 SALUTATION_NAME = re.compile(
@@ -49,7 +52,8 @@ OFFICE_WORD = re.compile(
 )
 # A person's name ending a line (after the office or a title), or a romanised name opening one.
 _NAME_END = (
-    r"(?<![\u3400-\u9fff々])[\u3400-\u9fff々]{1,4}[ \u3000][\u3400-\u9fff々ぁ-ゖ]{1,4}[ \t\u3000]*$"
+    # (surnames may hold ヶ, ノ or ツ: 三ツ木, 一ノ瀬)
+    r"(?<![\u3400-\u9fff々])[\u3400-\u9fff々ヶケノツッ]{1,4}[ \u3000][\u3400-\u9fff々ぁ-ゖ]{1,4}[ \t\u3000]*$"
 )
 NAME_IN_LINE = re.compile(
     rf"(?:^|[ \t\u3000]){_NAME_END}|^[ \t\u3000]*[\u3400-\u9fff々]{{2,5}}[ \t\u3000]*$"
@@ -151,7 +155,7 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
         short = after.count("\n") < MAX_SIGNATURE_LINES or a > len(body) // 3
         if SEPARATOR.match(line) and a > first_content and after and short:
             framed = _framed_before_quote(body, lines, a, b)
-            return framed if framed else (a, len(body))
+            return framed if framed else (_name_above(body, lines, a), len(body))
     after_closing = _after_closing(body, lines)
     if after_closing is not None:
         return after_closing
@@ -189,6 +193,18 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
         ):
             return a, len(body)
     return _office_and_name_block(body, lines, paragraph)
+
+
+def _name_above(body: str, lines: list[tuple[int, int, str]], rule_start: int) -> int:
+    """The sender's name alone on the line above the rule ("三ツ木 遼子\n--\n…課") opens the
+    signature; otherwise the rule does."""
+    index = next(i for i, (a, _b, _line) in enumerate(lines) if a == rule_start)
+    if index < 2 or lines[index - 2][2].strip():
+        return rule_start
+    a, _b, line = lines[index - 1]
+    if len(line.strip()) <= 20 and _names_someone(line) and not NOT_SIGNATURE.search(line):
+        return a
+    return rule_start
 
 
 def _office_and_name_block(

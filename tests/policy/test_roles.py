@@ -765,3 +765,41 @@ def test_the_office_named_on_the_line_after_its_address() -> None:
 def test_a_plain_caption_in_easy_japanese() -> None:
     body = "わからない ことが あったら、でんわ して ください。\nでんわ：0123-45-6001\n"
     assert role_of(body, "0123-45-6001", "PHONE_NUMBER") == Role.ORGANIZATION
+
+
+def test_officials_listed_after_their_count_are_staff() -> None:
+    body = TOWN_BODY.format("当日は、区の職員2名（柚木・舟橋）で伺います。")
+    assert role_of(body, "柚木", "PERSON") == Role.STAFF
+
+
+@pytest.mark.parametrize(
+    ("block", "value"),
+    [
+        # a note in parentheses describes the facility, it is not a topic
+        (
+            "　NPO法人 ひだまり支援センター（無料法律相談・毎週水曜日）\n　電話 03-5298-0001",
+            "03-5298-0001",
+        ),
+        # indented description lines under the item's heading
+        (
+            "2　NPO法人すまいサポート\n　物件探しへの同行を行っています。\n　電話 03-6909-0002",
+            "03-6909-0002",
+        ),
+    ],
+)
+def test_partner_blocks_under_their_heading(block: str, value: str) -> None:
+    assert role_of(TOWN_BODY.format(block), value, "PHONE_NUMBER") == Role.ORGANIZATION
+
+
+def test_please_call_in_english_offers_the_office() -> None:
+    body = "Dear Ms. Lee,\n\nFor an interpreter, please call 03-6817-0003.\n\nBest regards,\nJun Kuga\n"
+    assert role_of(body, "03-6817-0003", "PHONE_NUMBER") == Role.ORGANIZATION
+
+
+def test_a_reading_in_parentheses_is_the_same_person() -> None:
+    text = "多文化共生推進課の 李 美玲（リ・メイリン） です。"
+    name, reading = text.index("李 美玲"), text.index("リ・メイリン")
+    roles = same_person_roles(
+        text, [(name, name + 4, Role.STAFF), (reading, reading + 6, Role.THIRD_PARTY)]
+    )
+    assert roles[1][2] == Role.STAFF

@@ -312,3 +312,19 @@ def test_a_board_of_education_or_a_titled_name_signs(body: str, first_line: str)
     structure = analyse(body)
     assert structure.signature is not None
     assert body[structure.signature[0] :].startswith(first_line)
+
+
+def test_salutation_with_the_addressees_role_in_parentheses() -> None:
+    body = "久米 亜紀 様（PTA副会長）\n\nいつもありがとうございます。\n"
+    structure = analyse(body)
+    assert structure.salutation is not None and structure.salutation_name == "久米 亜紀"
+
+
+def test_the_senders_name_above_the_rule_line_signs() -> None:
+    body = (
+        "Dear Ms. Lee,\n\nいつでもご連絡ください。\n\n三ツ木 遼子\n--\n"
+        "多文化共生推進課\nTel 03-1234-5678\n"
+    )
+    structure = analyse(body)
+    assert structure.signature is not None
+    assert body[structure.signature[0] :].startswith("三ツ木 遼子")

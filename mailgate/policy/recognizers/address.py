@@ -65,6 +65,14 @@ WESTERN = re.compile(
     rf"(?:{_SEP}?[ ]*(?:[A-Z]{{2}}[ ]+)?\d{{5}}(?:-\d{{4}})?|(?:{_SEP}|[ ])[A-Z]{{1,2}}\d[A-Z\d]?[ ]\d[A-Z]{{2}})?"
     rf"(?:{_SEP}{_COUNTRY}(?![A-Za-z]))?"
 )
+# Continental European addresses: street then number, postcode then town ("Björkvägen 12,
+# 752 36 Uppsala, Sweden", "Hauptstraße 5, 10115 Berlin"); not "Room 12, 2026 …".
+CONTINENTAL = re.compile(
+    r"\b(?:[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]+[ ])?"
+    r"(?!(?:Room|Floor|Chapter|Section|Page|No|Gate|Exit|Line|Platform|Bus|Route|Counter)\b)"
+    r"[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]{2,}[ ]\d{1,4}[A-Za-z]?,[ ]*"
+    r"(?:\d{3}[ ]?\d{2}|\d{4,5}|\d{2}-\d{3})[ ]+[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]+(?:,[ ]*[A-Z][a-z]+)?"
+)
 # Japanese addresses written in romaji: 4-21-27 Setagaya, Setagaya-ku, Tokyo 154-8504, or the
 # district first: Hiruo 605-2, Unose-cho, Room 203.
 ROMAJI = re.compile(
@@ -118,7 +126,11 @@ class JapaneseAddressRecognizer(EntityRecognizer):
             spans.append(
                 (match.start(1), _rstrip(text, match.start(1), match.end(1)), 0.75, "captioned")
             )
-        for pattern, source in ((WESTERN, "western"), (ROMAJI, "romaji")):
+        for pattern, source in (
+            (WESTERN, "western"),
+            (ROMAJI, "romaji"),
+            (CONTINENTAL, "continental"),
+        ):
             for match in pattern.finditer(text):
                 spans.append(
                     (match.start(), _rstrip(text, match.start(), match.end()), 0.85, source)

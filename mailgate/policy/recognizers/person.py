@@ -217,7 +217,11 @@ class JapaneseNameRecognizer(EntityRecognizer):
             )
             end = start + honorific.start() if honorific else end
             tokens = [t for t in doc if start <= t.idx < end and t.tag_ != "空白"]
-            if end <= start or not tokens or all("地名" in t.tag_ for t in tokens):
+            if (
+                end <= start
+                or not tokens
+                or all("地名" in t.tag_ or "補助記号" in t.tag_ for t in tokens)
+            ):
                 continue
             name = text[start:end]
             if (

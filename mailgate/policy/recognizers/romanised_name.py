@@ -17,7 +17,7 @@ _NOT_NAME_WORDS = (
     "The This That These Those We Our Your You Please Thank Thanks Regarding Dear Date Place Time "
     "City Ward Office Division Section Department Center Centre Hall Room Meeting Counter Grant "
     "Notification Moving Residents Resident International Affairs Exchange Community Development "
-    "Japan Japanese English Tokyo Mynaportal Monday Tuesday Wednesday Thursday Friday "
+    "Japan Japanese English Tokyo Mynaportal Newsletter Multicultural Techo Monday Tuesday Wednesday Thursday Friday "
     "Saturday Sunday January February March April May June July August September October November "
     "December Street Avenue Boulevard Road Tel Fax Email Language Application Certificate "
     "Public Library Museum Park School University College Hospital Clinic Station Bank Hotel "

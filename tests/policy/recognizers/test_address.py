@@ -136,3 +136,24 @@ def test_real_addresses_kept(text: str, expected: str) -> None:
 )
 def test_small_town_addresses(text: str, expected: str) -> None:
     assert expected in addresses(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "your new address (Björkvägen 12, 752 36 Uppsala, Sweden).",
+            "Björkvägen 12, 752 36 Uppsala, Sweden",
+        ),
+        ("Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),
+    ],
+)
+def test_continental_addresses(text: str, expected: str) -> None:
+    assert expected in addresses(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Please come to Room 12, 2026 Tokyo office.", "See Chapter 3, 1868 Meiji."]
+)
+def test_numbered_rooms_and_chapters_are_not_continental_addresses(text: str) -> None:
+    assert addresses(text) == []

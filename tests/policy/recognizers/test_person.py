@@ -232,3 +232,18 @@ def test_organisations_resorts_and_known_words_are_not_names(
     analyzer: Analyzer, text: str, absent: str
 ) -> None:
     assert absent not in names(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("行動範囲は（東山・祇園・嵐山周辺）に限ります。", "東山・祇園"),
+        ("・乙鳥台中学校：6月20日（金）総合体育大会", "乙鳥台中"),
+        ("場所：瑠璃坂第二保育園（2階ホール）", "瑠璃坂"),
+        ("Rurizaka Multicultural Newsletter, July issue", "Rurizaka Multicultural Newsletter"),
+    ],
+)
+def test_place_lists_schools_and_titles_are_not_names(
+    analyzer: Analyzer, text: str, absent: str
+) -> None:
+    assert absent not in names(analyzer, text)

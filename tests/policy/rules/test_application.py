@@ -230,3 +230,8 @@ def test_a_form_named_then_accepted_is_an_acceptance(
 ) -> None:
     body = f"北村 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert bool(findings_for(rule, body)) == expected
+
+
+def test_a_decision_notices_name_is_not_a_decision(rule: ApplicationRule) -> None:
+    body = "北村 様\n\nいつもお世話になっております。\n保護開始決定通知書の写しをお持ちください。\n"
+    assert findings_for(rule, body) == []

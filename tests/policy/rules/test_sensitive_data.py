@@ -480,3 +480,35 @@ def test_groups_and_general_facts_about_tests_stay_allowed(
 ) -> None:
     body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert findings_for(rule, body) == []
+
+
+ROUND_ELEVEN = [
+    ("お子さまが抗てんかん薬を毎朝服用していることを担任と共有しました。", "てんかん"),
+    ("お子さまのそばと卵のアレルギーについて、管理指導表を受け取りました。", "アレルギー"),
+    ("エピペンを処方されているとのことですので、保管場所を決めました。", "エピペン"),
+    ("クルド人の出自を理由に迫害を受けてきたと伺いました。", "クルド"),
+    ("You wrote that your daughter has a Ryoiku Techo of grade A.", "Ryoiku Techo"),
+    ("As you told us, you left home because of violence from your husband.", "violence"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "covered"), ROUND_ELEVEN)
+def test_medication_allergy_lists_origin_and_english_holdings_block(
+    rule: SensitiveDataRule, sentence: str, covered: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert any(covered in f.text for f in findings_for(rule, body)), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "食物アレルギーのあるお子さまは、事前にご相談ください。",
+        "The Ryoiku Techo is issued by the prefecture.",
+    ],
+)
+def test_general_allergy_and_certificate_statements_stay_allowed(
+    rule: SensitiveDataRule, sentence: str
+) -> None:
+    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
+    assert findings_for(rule, body) == []

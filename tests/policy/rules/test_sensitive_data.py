@@ -415,39 +415,15 @@ def test_groups_ranges_and_procedures_are_allowed(rule: SensitiveDataRule, sente
     assert findings_for(rule, body) == []
 
 
-ROUND_SEVEN = [
+# Disclosures worded as the later unseen sets worded them (rounds 7, 9 and 11), in our own
+# sentences.
+LATER_DISCLOSURES = [
     # a diagnosis in honorific form, a new term
     ("次男の翔くんが自閉スペクトラム症の診断を受けられたと伺いました。", "自閉スペクトラム症"),
     # a treatment that goes on
     ("お話のあった、高血圧症で通院治療を続けておられることを踏まえ、ご案内します。", "高血圧"),
     # a named holder's handbook with its grade, even in a procedure's clause
     ("浜田様の身体障害者手帳（上肢機能障害 3級）を更新される場合の手続きです。", "身体障害者手帳"),
-]
-
-
-@pytest.mark.parametrize(("sentence", "covered"), ROUND_SEVEN)
-def test_honorific_diagnosis_treatment_and_described_grade_block(
-    rule: SensitiveDataRule, sentence: str, covered: str
-) -> None:
-    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
-    findings = findings_for(rule, body)
-    assert any(covered in f.text for f in findings), sentence
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "身体障害者手帳（下肢機能障害）をお持ちの方は、駐車場をご利用いただけます。",
-        "お子様の療育手帳を更新される場合は、写真をお持ちください。",
-        "糖尿病の予防教室を開きます。",
-    ],
-)
-def test_general_grades_and_programmes_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:
-    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
-    assert findings_for(rule, body) == []
-
-
-ROUND_NINE = [
     ("> 先月、発達相談で注意欠如多動症と言われました。", "注意欠如"),
     ("> 祖母の認知症が最近進んでいるようで心配です。", "認知症"),
     ("検査の結果、心不全の悪化が疑われるため入院となりました。", "心不全"),
@@ -456,33 +432,6 @@ ROUND_NINE = [
     ("元夫からの暴力を避けて転居されたご事情は承知しております。", "暴力"),
     ("主治医意見書では、パーキンソン病があり、転倒が多いとされています。", "パーキンソン病"),
     ("Your chest X-ray and the sputum test show an active tuberculosis infection.", "tuberculosis"),
-]
-
-
-@pytest.mark.parametrize(("sentence", "covered"), ROUND_NINE)
-def test_told_progressing_attended_device_fled_and_records_block(
-    rule: SensitiveDataRule, sentence: str, covered: str
-) -> None:
-    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
-    assert any(covered in f.text for f in findings_for(rule, body)), sentence
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "給食費は、食物アレルギーで除去食を受けている児童の分も同じです。",
-        "Chest X-rays can show tuberculosis before any symptoms appear.",
-        "人工呼吸器を使用している方は、停電に備えて事前にご相談ください。",
-    ],
-)
-def test_groups_and_general_facts_about_tests_stay_allowed(
-    rule: SensitiveDataRule, sentence: str
-) -> None:
-    body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
-    assert findings_for(rule, body) == []
-
-
-ROUND_ELEVEN = [
     ("お子さまが抗てんかん薬を毎朝服用していることを担任と共有しました。", "てんかん"),
     ("お子さまのそばと卵のアレルギーについて、管理指導表を受け取りました。", "アレルギー"),
     ("エピペンを処方されているとのことですので、保管場所を決めました。", "エピペン"),
@@ -492,8 +441,8 @@ ROUND_ELEVEN = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "covered"), ROUND_ELEVEN)
-def test_medication_allergy_lists_origin_and_english_holdings_block(
+@pytest.mark.parametrize(("sentence", "covered"), LATER_DISCLOSURES)
+def test_later_disclosure_wordings_block(
     rule: SensitiveDataRule, sentence: str, covered: str
 ) -> None:
     body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
@@ -503,12 +452,16 @@ def test_medication_allergy_lists_origin_and_english_holdings_block(
 @pytest.mark.parametrize(
     "sentence",
     [
+        "身体障害者手帳（下肢機能障害）をお持ちの方は、駐車場をご利用いただけます。",
+        "お子様の療育手帳を更新される場合は、写真をお持ちください。",
+        "糖尿病の予防教室を開きます。",
+        "給食費は、食物アレルギーで除去食を受けている児童の分も同じです。",
+        "Chest X-rays can show tuberculosis before any symptoms appear.",
+        "人工呼吸器を使用している方は、停電に備えて事前にご相談ください。",
         "食物アレルギーのあるお子さまは、事前にご相談ください。",
         "The Ryoiku Techo is issued by the prefecture.",
     ],
 )
-def test_general_allergy_and_certificate_statements_stay_allowed(
-    rule: SensitiveDataRule, sentence: str
-) -> None:
+def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:
     body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert findings_for(rule, body) == []

@@ -17,7 +17,7 @@ NAME_IN_TEXT = re.compile(
 
 # The sender or a colleague in their duties: "…課の鈴木です", "担当：鈴木", "区長の小林恵子から".
 UNIT_BEFORE = re.compile(
-    r"(課|係|部|室|所|局|館|班|センター|グループ|担当|区役所|役場|委員会|事務局|社協|協会|協議会|"
+    r"(課|係|部|室|所|局|館|班|センター|グループ|担当|窓口|区役所|役場|委員会|事務局|社協|協会|協議会|"
     r"組合|漁協|農協|Division|Section|Office)"
     r"の?[ \u3000]*$"
 )
@@ -145,6 +145,15 @@ OFFICE_AFTER = re.compile(
     r"|[^\n。]{0,45}\n[ \u3000]*[^\n。、様]{0,20}?(?:区役所|市役所|役場|庁舎|支所|出張所)(?=[ \u3000]|$)",
     re.MULTILINE,
 )
+# Business hours right after a number ("0749-53-2163（平日8:30～17:15）"): an office's, not a
+# resident's.
+OFFICE_HOURS_AFTER = re.compile(
+    r"[ \u3000]*[（(](?:受付)?[ \u3000]*(?:平日|毎日|月|火|水|木|金|土|日|weekdays|Mon)[^）)\n]{0,20}?"
+    r"[0-9０-９]{1,2}[:：時]"
+)
+# A home named right after an address ("…11番2号（ご自宅）", "…様方"): someone's residence,
+# whatever facility word stands before ("場所：").
+HOME_AFTER = re.compile(r"[ \u3000]*[（(]?(?:ご自宅|自宅|お宅|ご実家|実家|お住まい|様方|さん方)")
 # A named establishment in quotes, its contact in parentheses ("隣の「鷺乃湯」（0896-…）",
 # "「お試し住宅はまゆう」（…2040番地）"): people's names are not quoted so.
 QUOTED_NAME_BEFORE = re.compile(r"[」』][ \u3000]*[（(][ \u3000]*$")
@@ -181,7 +190,7 @@ PHONE_INTRO = re.compile(
     # "…の問い合わせ先は0264-…です", "お問合せ先：…"; "call us at +81 …"
     # "当日の会場へのお問い合わせ：アルプスモール雲雀野 インフォメーション 0267-…"
     r"|(?:問い?合わ?せ|問合せ)先?(?:は|：|:)[^\n0-9０-９]{0,30}$|\b(?:call|phone|reach) us (?:at|on)[ ]*$"
-    r"|でんわ(?:ばんごう)?[ \u3000]*[：:]?[ \u3000]*$|\bplease (?:call|phone)[ ]*$",
+    r"|でんわ(?:ばんごう)?[ \u3000]*[：:]?[ \u3000]*$|\b(?:please |or )?(?:call|phone)(?: us)?(?: at| on)?[ ]*$|\bby phone (?:at|on)[ ]*$",
     re.IGNORECASE,
 )
 # A phone offered earlier in the line with the number in parentheses at its end:

@@ -120,9 +120,24 @@ class RoleResolver:
         if self._published(entity_type, value, facts.department) or entity_type == "EMAIL_ADDRESS":
             # E-mail addresses never block; only published data is the organisation's.
             return Role.ORGANIZATION if entity_type != "EMAIL_ADDRESS" else Role.THIRD_PARTY
+        if entity_type in ("POSTAL_ADDRESS", "JP_POSTAL_CODE"):
+            home = cues.HOME_AFTER.match(text, end)
+            if home:
+                # "（ご自宅）" is the reader's home; "（実家）", "様方" someone's.
+                return Role.RECIPIENT if "ご" in home.group() else Role.THIRD_PARTY
+            after_owner = _person_after_no(text, end, persons or [])
+            if after_owner is not None:
+                return after_owner  # "…4丁目2番6号の楠元 蒼くん"
         mobile = entity_type == "PHONE_NUMBER" and cues.MOBILE.match(digits_only(value))
         if mobile and cues.DUTY_PHONE.search(before) and not cues.HONORIFIC_AFTER.search(before):
             return Role.ORGANIZATION  # "防災当直の携帯 080-…": the office's shared phone
+        if (
+            entity_type == "PHONE_NUMBER"
+            and not mobile
+            and cues.OFFICE_HOURS_AFTER.match(text, end)
+            and not cues.PERSON_MARKER.search(before)
+        ):
+            return Role.ORGANIZATION  # "電話 0749-…（平日8:30～17:15）": business hours
         if (
             entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE")
             and not mobile
@@ -343,6 +358,13 @@ def _cut_from_place(text: str, start: int, end: int, places: Iterable[str]) -> b
                 return True
             at = text.find(place, at + 1, end + len(place))
     return False
+
+
+def _person_after_no(text: str, end: int, persons: list[tuple[int, int, Role]]) -> Role | None:
+    """The role of a person named right after "の" ("…2番6号の楠元 蒼くん"), else None."""
+    if text[end : end + 1] != "の":
+        return None
+    return next((role for p_start, _, role in persons if p_start == end + 1), None)
 
 
 def _place_of_the_next(text: str, end: int, persons: list[tuple[int, int, Role]]) -> bool:

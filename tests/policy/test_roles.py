@@ -803,3 +803,54 @@ def test_a_reading_in_parentheses_is_the_same_person() -> None:
         text, [(name, name + 4, Role.STAFF), (reading, reading + 6, Role.THIRD_PARTY)]
     )
     assert roles[1][2] == Role.STAFF
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "entity_type", "expected"),
+    [
+        # business hours after a number: an office's
+        (
+            "ご相談は電話 0749-53-0001（平日8:30～17:15）へ。",
+            "0749-53-0001",
+            "PHONE_NUMBER",
+            Role.ORGANIZATION,
+        ),
+        # a home named after the address, even after a venue caption
+        (
+            "場所：北杣町大字本郷12番地（ご自宅）",
+            "北杣町大字本郷12番地",
+            "POSTAL_ADDRESS",
+            Role.RECIPIENT,
+        ),
+        (
+            "訪問先：北杣町大字本郷13番地（実家）",
+            "北杣町大字本郷13番地",
+            "POSTAL_ADDRESS",
+            Role.THIRD_PARTY,
+        ),
+        # an office's desk introducing its staff
+        ("生活支援課 自立相談支援窓口の志垣です。", "志垣", "PERSON", Role.STAFF),
+    ],
+)
+def test_hours_homes_and_desks(sentence: str, value: str, entity_type: str, expected: Role) -> None:
+    assert role_of(TOWN_BODY.format(sentence), value, entity_type) == expected
+
+
+def test_an_address_followed_by_its_residents_name_is_theirs() -> None:
+    body = TOWN_BODY.format("協議会でお話しした、北杣町大字本郷14番地の楠元 蒼くんの件です。")
+    named = [("楠元 蒼", Role.THIRD_PARTY)]
+    assert (
+        role_of(body, "北杣町大字本郷14番地", "POSTAL_ADDRESS", persons=named) == Role.THIRD_PARTY
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Dear Ms. Lee,\n\nIf you have questions, please reply to this e-mail or call 0749-53-0002.\n",
+        "Dear Ms. Lee,\n\nYou can reach us by phone at +81-749-53-0003 on weekdays.\n",
+    ],
+)
+def test_english_ways_of_offering_the_office_phone(body: str) -> None:
+    value = body.split("call ")[-1].split(".\n")[0] if "call " in body else "+81-749-53-0003"
+    assert role_of(body, value, "PHONE_NUMBER") == Role.ORGANIZATION

@@ -84,8 +84,10 @@ ROMAJI = re.compile(
 # under an area caption (対象区域：, 地区：) or followed by の一部 / 全域.
 AREA_ONLY = re.compile(rf"{_NUM}丁目$")
 AREA_CAPTION = re.compile(
-    r"(対象区域|区域|対象地区|地区|対象地域|地域|エリア|範囲|一部|全域|付近|周辺)[ \u3000]*[:：は]?[ \u3000]*"
-    r"(?:[^\n:：。]{0,30}[・、,][ \u3000]*)?$"
+    # The caption ends in ：/は before a list of areas so far, or stands right before the address
+    # ("…地域協議会の…会議でお話しした、…" is not an area caption).
+    r"(対象区域|区域|対象地区|地区|対象地域|地域|エリア|範囲|一部|全域|付近|周辺)[ \u3000]*"
+    r"(?:[:：は][ \u3000]*(?:[^\n:：。]{0,30}[・、,][ \u3000]*)?)?$"
 )
 AREA_AFTER = re.compile(
     r"^[ \u3000]*(?:[・、][^\n。]{0,15})?(?:の一部|一部|全域|付近|周辺|一帯|地内)"

@@ -54,7 +54,8 @@ TITLE_SUFFIX = re.compile(
     r"副?(?:区長|市長|町長|村長|知事|議長)|教育長|館長|校長|園長|所長|署長|局長|部長|課長|係長|室長"
 )
 TITLE_PREFIX = re.compile(
-    r"(区長|副区長|教育長|会長|副会長|部長|課長|係長|担当|委員長|理事長|班長)[ \u3000]*"
+    r"(区長|副区長|教育長|会長|副会長|部長|課長|係長|担当|委員長|理事長|班長|保健師|看護師|"
+    r"作業療法士|理学療法士|社会福祉士|主任|主査|主事)[ \u3000]*"
 )
 # Housing and building words: a candidate holding one is a building's name (石部グリーンハイツ).
 HOUSING = re.compile(

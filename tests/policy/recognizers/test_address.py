@@ -157,3 +157,8 @@ def test_continental_addresses(text: str, expected: str) -> None:
 )
 def test_numbered_rooms_and_chapters_are_not_continental_addresses(text: str) -> None:
     assert addresses(text) == []
+
+
+def test_a_council_named_before_an_address_is_no_area_caption() -> None:
+    text = "地域協議会の会議でお話しした、東山市北町4丁目2番6号の方の件です。"
+    assert "東山市北町4丁目2番6号" in addresses(text)

@@ -438,6 +438,9 @@ LATER_DISCLOSURES = [
     ("クルド人の出自を理由に迫害を受けてきたと伺いました。", "クルド"),
     ("You wrote that your daughter has a Ryoiku Techo of grade A.", "Ryoiku Techo"),
     ("As you told us, you left home because of violence from your husband.", "violence"),
+    ("本人が、母親から叩かれることがあると担任に話しています。", "叩かれ"),
+    ("先日、配偶者からの暴力についてご相談いただいた件です。", "暴力"),
+    ("お母様が脳出血の後遺症で左手にまひが残っているとのことです。", "脳出血"),
 ]
 
 

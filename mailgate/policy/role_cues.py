@@ -28,6 +28,8 @@ THANKED_AFTER = re.compile(
     r"(?:お問い?合わ?せ|ご連絡|ご相談|ご質問|ご照会|ご意見|ご要望|メール|お便り)[^。\n]{0,20}?"
     r"(?:ありがとう|感謝)"
 )
+# Titles an addressee may bear in the salutation ("会長 中野渡 浩 様"); "会長の携帯" later is theirs.
+ADDRESSEE_TITLE = re.compile(r"(会長|副会長|委員長|理事長|代表|社長|校長|園長|院長|議長|班長|組長)")
 # A reading in kana after a word (国際交流室（こくさいこうりゅうしつ）の), as in mail written in
 # やさしい日本語: the cues read the text without it.
 READING = re.compile(r"[（(][ぁ-ゖー]+[）)]")
@@ -59,7 +61,13 @@ STAFF_NAME_AFTER = re.compile(
 # An official with the title after the name: "中西 健太郎市長", "石橋副市長", "山口校長".
 DUTY_AFTER = re.compile(
     r"^[ \u3000]*(副?(?:区長|市長|町長|村長|知事|議長)|教育長|教育委員長|館長|校長|副校長|教頭|"
-    r"院長|副院長|園長|所長|署長|局長|部長|課長|係長|室長|センター長|支所長|事務局長)"
+    r"院長|副院長|園長|所長|署長|局長|部長|課長|係長|室長|センター長|支所長|事務局長|"
+    # council members and committee chairs in their duties ("三上 千鶴議員", "…選挙管理委員長")
+    r"(?:[\u4e00-\u9fff]{0,8})?委員長|議員)"
+)
+# An official's English title before the name ("hosted by Mayor Seiichiro Karoji").
+ENGLISH_DUTY_BEFORE = re.compile(
+    r"\b(?:Deputy )?(?:Mayor|Governor|Superintendent|Councillor|Councilor|Chairperson|Chair)[ ]+$"
 )
 # The speaker's own institution before the name ("当院の桐生 孝 院長", "本校の山田 花子 先生"):
 # with a title or 先生 after the name, one of its officials in their duties.
@@ -96,7 +104,8 @@ HISTORICAL_CONTEXT = re.compile(
 # a bare name equal to one, with no honorific, is that place.
 DISTRICT = re.compile(
     r"(?<![\u4e00-\u9fff々ヶァ-ヺー])([\u4e00-\u9fff々ヶァ-ヺー]{2,4}?)"
-    r"(?=[0-9０-９]+番地|地区|支所|集落|温泉|地域|分団|区長|公民館|小学校|中学校|駅)"
+    r"(?=(?:・[\u4e00-\u9fff々ヶァ-ヺー]{1,4})*(?:[0-9０-９]+番地|地区|支所|集落|温泉|地域|分団|区長|"
+    r"公民館|小学校|中学校|駅))"
 )
 # An English title before a name ("Ms. Sato", "Dr. Mori"): a living person addressed or named.
 ENGLISH_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \u3000]*$")
@@ -180,7 +189,9 @@ FACILITY_LOOKBACK_LINES = 3
 PARENTHESISED = re.compile(r"[（(][^（）()\n]*[）)]")
 INDENTED_LINE = re.compile(r"[ \u3000]+\S")
 # Staff listed by name after a count of officials ("区の職員2名（柚木・舟橋）で伺います").
-STAFF_LIST_BEFORE = re.compile(r"(?:職員|担当者?|係員)[0-9０-９一二三四五]*名?[（(][^（）()\n]*$")
+STAFF_LIST_BEFORE = re.compile(
+    r"(?:(?:職員|担当者?|係員)[0-9０-９一二三四五]*名?|課|係|室)[（(][^（）()\n]*$"
+)
 # A facility that is only the topic of a sentence ("児童館の件は045-…へ") does not own the number.
 FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連絡|相談|申し?込|ください|。)")
 MOBILE = re.compile(r"^(?:0|81)[789]0")
@@ -210,7 +221,8 @@ RECIPIENT_PHONE = re.compile(
     r"お届け(?:いただいた|の)|ご申告(?:いただいた|の)?|あなたの|あなた様の|お客様の)"
     r"[ \u3000]*(?:ご自宅の|ご連絡先の)?(?:お?電話|携帯|連絡先|TEL|Tel)[^\n。様さん氏]{0,8}$"
     # "いただいたメールに記載のあった 080-…": the number the resident wrote in their mail.
-    r"|(?:いただいた|頂いた)(?:メール|お便り|ご連絡)に(?:記載|記入)の(?:あった)?[ \u3000]*$"
+    r"|(?:いただいた|頂いた)(?:メール|お便り|ご連絡)に(?:記載|記入)の(?:あった)?(?:お?電話)?(?:番号)?"
+    r"[ \u3000]*[（(]?[ \u3000]*$"
 )
 PHONE_CAPTION_LINE = re.compile(
     r"^[ \u3000・]*(?:お?電話|でんわ|TEL|Tel|☎)(?:番号|ばんごう)?[ \u3000]*[：:]?[ \u3000]*$"

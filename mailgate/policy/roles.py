@@ -36,6 +36,8 @@ class MailFacts:
     places: tuple[str, ...] = ()
     # Districts it names as places (笹生 of 笹生1190番地, 奥杣地区).
     districts: frozenset[str] = frozenset()
+    # Titles the addressee bears in the salutation (会長).
+    addressee_titles: frozenset[str] = frozenset()
 
 
 class RoleResolver:
@@ -66,6 +68,7 @@ class RoleResolver:
         department.add_signature(mail.department_signature)
         names = [compact_text(n) for n in mail.recipient_names if n.strip()]
         signatures = [mail.department_signature or ""]
+        titles: frozenset[str] = frozenset()
         if body is not None and body.structure is not None:
             if body.structure.signature:
                 a, b = body.structure.signature
@@ -73,11 +76,19 @@ class RoleResolver:
                 signatures.append(body.text[a:b])
             if body.structure.salutation_name:
                 names.append(compact_text(body.structure.salutation_name))
+            if body.structure.salutation:
+                a, b = body.structure.salutation
+                titles = frozenset(cues.ADDRESSEE_TITLE.findall(body.text[a:b]))
         clinical = any(cues.CLINICAL_SIGNATURE.search(text) for text in signatures)
         text = "\n".join([*signatures, body.normalised if body else ""])
         districts = frozenset(m.group(1) for m in cues.DISTRICT.finditer(text))
         return MailFacts(
-            department, [n for n in names if n], clinical, _municipalities(text), districts
+            department,
+            [n for n in names if n],
+            clinical,
+            _municipalities(text),
+            districts,
+            titles,
         )
 
     def role(
@@ -152,6 +163,8 @@ class RoleResolver:
         ):
             # "ご予約は、お電話（0979-…）で承ります", "相談窓口\n受付時間：…\n電話：0979-…".
             return Role.ORGANIZATION
+        if entity_type == "PHONE_NUMBER" and _addressee_by_title(before, facts.addressee_titles):
+            return Role.RECIPIENT  # "会長 中野渡 浩 様" … "会長の携帯（090-…）"
         own_phone = cues.RECIPIENT_PHONE.search(before) if entity_type == "PHONE_NUMBER" else None
         if own_phone:
             # "ご指定いただいたお電話番号（080-…）" is their own number; "山口さんのご登録の
@@ -200,7 +213,7 @@ class RoleResolver:
             return Role.STAFF
         if cues.THANKED_AFTER.match(after):
             return Role.RECIPIENT
-        if cues.STAFF_LIST_BEFORE.search(before):
+        if cues.STAFF_LIST_BEFORE.search(before) or cues.ENGLISH_DUTY_BEFORE.search(before):
             return Role.STAFF
         if (
             cues.UNIT_BEFORE.search(before) and cues.SELF_AFTER.match(after)
@@ -358,6 +371,20 @@ def _cut_from_place(text: str, start: int, end: int, places: Iterable[str]) -> b
                 return True
             at = text.find(place, at + 1, end + len(place))
     return False
+
+
+def _addressee_by_title(before: str, titles: frozenset[str]) -> bool:
+    """The phone introduced by the addressee's title ("会長の携帯（"), with no one else named."""
+    if not titles or cues.PERSON_MARKER.search(before.split("の")[0] if "の" in before else ""):
+        return False
+    pattern = "|".join(map(re.escape, sorted(titles)))
+    return (
+        re.search(
+            rf"(?<![\u4e00-\u9fff])(?:{pattern})の(?:携帯|お?電話|ご自宅)[^\n。様さん]{{0,8}}$",
+            before,
+        )
+        is not None
+    )
 
 
 def _person_after_no(text: str, end: int, persons: list[tuple[int, int, Role]]) -> Role | None:

@@ -23,7 +23,14 @@ QUOTE = re.compile(r"^[ \t\u3000]*[>＞|｜]", re.MULTILINE)
 SEPARATOR = re.compile(r"^[ \t\u3000]*([-―─━＝=_＿~～*＊・.。]{2,}|--)\s*$")
 # The honorific may be followed by the addressee's role in parentheses ("久米 亜紀 様（PTA副会長）").
 HONORIFIC_END = re.compile(
-    r"(様|さま|さん|殿|御中|各位|先生)[ \t\u3000]*(?:[（(][^（）()\n]{1,20}[）)])?[、,:：]?[ \t\u3000]*$"
+    r"(様|さま|さん|殿|御中|各位|先生)[ \t\u3000]*"
+    r"(?:[（(][^（）()\n]{1,20}[）)])?[、,:：]?[ \t\u3000]*$"
+)
+# A name with a title instead of an honorific, alone on a line ("中野渡会長"): the addressee, when
+# no line of the greeting has an honorific.
+TITLE_SALUTATION = re.compile(
+    r"^[ \t\u3000]*(?P<name>[\u4e00-\u9fff々ヶノ]{2,5})[ \t\u3000]?"
+    r"(?:会長|副会長|委員長|理事長|社長|校長|園長|院長|議長|代表)[ \t\u3000]*[、,]?[ \t\u3000]*$"
 )
 ENGLISH_SALUTATION = re.compile(r"^\s*(Dear|Hello|Hi|To)\b[^\n]*$", re.IGNORECASE)
 # The addressee's name: what precedes the honorific, or follows "Dear (Mr./Ms.)".
@@ -143,6 +150,10 @@ def _salutation(lines: list[tuple[int, int, str]]) -> tuple[tuple[int, int], str
             match = SALUTATION_NAME.match(line)
             name = match.group("name").strip(" \t\u3000") if match else ""
             return (first, b), name
+    for a, b, line in content[:1]:
+        titled = TITLE_SALUTATION.match(line)
+        if titled:
+            return (a, b), titled.group("name")
     return None
 
 

@@ -854,3 +854,41 @@ def test_an_address_followed_by_its_residents_name_is_theirs() -> None:
 def test_english_ways_of_offering_the_office_phone(body: str) -> None:
     value = body.split("call ")[-1].split(".\n")[0] if "call " in body else "+81-749-53-0003"
     assert role_of(body, value, "PHONE_NUMBER") == Role.ORGANIZATION
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "entity_type", "expected"),
+    [
+        ("当日は佐々木 和夫選挙管理委員長もあいさつします。", "佐々木 和夫", "PERSON", Role.STAFF),
+        ("紹介議員：石川 千鶴議員", "石川 千鶴", "PERSON", Role.STAFF),
+        ("出席：町内会役員の皆様、環境課（夏堀ほか1名）", "夏堀", "PERSON", Role.STAFF),
+        (
+            "ご希望の場合は、お電話（0176-52-0004）でご連絡ください。",
+            "0176-52-0004",
+            "PHONE_NUMBER",
+            Role.ORGANIZATION,
+        ),
+        (
+            "折り返しは、いただいたメールに記載の番号（080-2296-0005）におかけします。",
+            "080-2296-0005",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+    ],
+)
+def test_council_titles_staff_lists_and_phone_wordings(
+    sentence: str, value: str, entity_type: str, expected: Role
+) -> None:
+    assert role_of(TOWN_BODY.format(sentence), value, entity_type) == expected
+
+
+def test_a_phone_introduced_by_the_addressees_title_is_theirs() -> None:
+    body = "北町内会\n会長 中野 浩 様\n\n環境課の夏堀です。\n前日に会長の携帯（090-4417-0006）へお電話します。\n"
+    assert role_of(body, "090-4417-0006", "PHONE_NUMBER") == Role.RECIPIENT
+    other = "北町内会\n会長 中野 浩 様\n\n環境課の夏堀です。\n前日に副会長の山田様の携帯（090-4417-0007）へお電話します。\n"
+    assert role_of(other, "090-4417-0007", "PHONE_NUMBER") == Role.THIRD_PARTY
+
+
+def test_english_official_titles_are_staff() -> None:
+    body = "Dear Mr. Gray,\n\nWelcome dinner hosted by Mayor Seiichiro Karoji.\n"
+    assert role_of(body, "Seiichiro Karoji", "PERSON") == Role.STAFF

@@ -328,3 +328,11 @@ def test_the_senders_name_above_the_rule_line_signs() -> None:
     structure = analyse(body)
     assert structure.signature is not None
     assert body[structure.signature[0] :].startswith("三ツ木 遼子")
+
+
+def test_a_name_with_a_title_alone_on_the_first_line_is_the_addressee() -> None:
+    structure = analyse("中野渡会長\n\n環境課の夏堀です。\n")
+    assert structure.salutation_name == "中野渡"
+    # an organisation's title line above an addressee with an honorific stays an address line
+    structure = analyse("北中学校PTA会長\n広沢 克己 様\n\nいつもお世話になっております。\n")
+    assert structure.salutation_name == "広沢 克己"

@@ -17,7 +17,7 @@ HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃ�
 NOT_NAME = re.compile(
     r"(お客|皆|保護者|担当者|担当|ご家族|家族|お母|お父|ご両親|奥|ご主人|旦那|お子|お嬢|"
     r"ご本人|本人|各位|委員|会員|利用者|住民|区民|市民|関係者|事業者|御中|先方|相手方|ご遺族|"
-    r"漁協|農協|社協|生協|JA|組合|役場|医院|商店|旅館|薬局|"
+    r"漁協|農協|社協|生協|JA|組合|役場|医院|商店|旅館|薬局|番号|記号|"
     r"町会|自治会|商店街|協議会|委員会|課|係|部|室|区役所|役所|センター|会館|ホール|神社|寺|"
     r"株式会社|有限会社|法人|協会|組合|団体|学校|小学校|中学校|病院|地区|支所|事務所|出張所)$"
 )
@@ -39,7 +39,7 @@ ORG_SUFFIX = re.compile(
 # and facilities (雲雀野市立中部小学校 校庭).
 ORG_INSIDE = re.compile(
     r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
-    r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|温泉)"
+    r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|温泉|[\u4e00-\u9fff]字[\u4e00-\u9fff])"
 )
 # Hiragana alone is a word, not a name, unless an honorific follows (まいしゅう, かすみがはらe-申請).
 HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー \u3000]+")
@@ -51,7 +51,7 @@ PLACE_BEFORE = re.compile(r"[区市]$")
 # An official's title written after the name; the dictionary may glue its first character to
 # the given name (西田 誠教|育長), which then belongs to the title.
 TITLE_SUFFIX = re.compile(
-    r"副?(?:区長|市長|町長|村長|知事|議長)|教育長|館長|校長|園長|所長|署長|局長|部長|課長|係長|室長"
+    r"[\u4e00-\u9fff]{0,8}委員長|議員|副?(?:区長|市長|町長|村長|知事|議長)|教育長|館長|校長|園長|所長|署長|局長|部長|課長|係長|室長"
 )
 TITLE_PREFIX = re.compile(
     r"(区長|副区長|教育長|会長|副会長|部長|課長|係長|担当|委員長|理事長|班長|保健師|看護師|"

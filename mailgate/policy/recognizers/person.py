@@ -87,6 +87,8 @@ def _trim_edges(text: str, result: RecognizerResult) -> None:
         result.start += 1
     while result.end > result.start and text[result.end - 1] in EDGE.replace("ー", ""):
         result.end -= 1
+    if text[result.start : result.end].endswith("ほか"):
+        result.end -= 2  # "夏堀ほか1名": and others
 
 
 def _extend_to_title(text: str, result: RecognizerResult) -> None:

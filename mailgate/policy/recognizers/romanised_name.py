@@ -14,7 +14,7 @@ ROMAN_NAME = re.compile(r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){1,2}")
 
 # Capitalised words that are not names: offices, places, time, form words.
 _NOT_NAME_WORDS = (
-    "The This That These Those We Our Your You Please Thank Thanks Regarding Dear Date Place Time "
+    "The This That Mayor Governor Superintendent Councillor Chairperson These Those We Our Your You Please Thank Thanks Regarding Dear Date Place Time "
     "City Ward Office Division Section Department Center Centre Hall Room Meeting Counter Grant "
     "Notification Moving Residents Resident International Affairs Exchange Community Development "
     "Japan Japanese English Tokyo Mynaportal Newsletter Multicultural Techo Monday Tuesday Wednesday Thursday Friday "

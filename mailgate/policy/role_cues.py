@@ -100,13 +100,6 @@ HISTORICAL_CONTEXT = re.compile(
     r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b)",
     re.IGNORECASE,
 )
-# Districts of the town the mail names by their use ("笹生1190番地", "奥杣地区", "笹生温泉"):
-# a bare name equal to one, with no honorific, is that place.
-DISTRICT = re.compile(
-    r"(?<![\u4e00-\u9fff々ヶァ-ヺー])([\u4e00-\u9fff々ヶァ-ヺー]{2,4}?)"
-    r"(?=(?:・[\u4e00-\u9fff々ヶァ-ヺー]{1,4})*(?:[0-9０-９]+番地|地区|支所|集落|温泉|地域|分団|区長|"
-    r"公民館|小学校|中学校|駅))"
-)
 # An English title before a name ("Ms. Sato", "Dr. Mori"): a living person addressed or named.
 ENGLISH_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \u3000]*$")
 # A hospital's or clinic's signature, and a doctor's title before a name.
@@ -123,18 +116,6 @@ SURNAME_GAP_BEFORE = re.compile(r"[\u4e00-\u9fff々]{2,3}[ \u3000]+$")
 KANJI = re.compile(r"[\u4e00-\u9fff々]")
 # A "name" glued to a municipality's name ("若松北九州市"): part of a place name, not a person.
 PLACE_GLUED_AFTER = re.compile(r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|郡|県)(?![長内場議会])")
-# A municipality the mail names ("長野県雲雀野市本町", "雲雀野市 こども未来部"): its name
-# without 市/区/町/村, after any prefecture (cut off by PREFECTURE). The name must start a word
-# and 市/区 end one (not 市長: "小島 和子副市長"); 町/村 end so many surnames (野々村 聡, 中村)
-# that they count only before 役場/民/立 (not 町内会) or after a prefecture or 郡.
-_PLACE_CHARS = r"[\u4e00-\u9fff々ヶァ-ヺー]"
-MUNICIPALITY = re.compile(
-    rf"(?<!{_PLACE_CHARS})({_PLACE_CHARS}{{2,7}}?)"
-    r"(?:(?:市|区)(?=役所|役場|民|立|内|の|は|で|が|に|へ|と|も|や|本町|国民|保健|教育|消防|水道|"
-    r"[\s、。，,）)」』・]|$)|(?:町|村)(?=役場|役所|民|立))"
-)
-TOWN_AFTER_PREFECTURE = re.compile(rf"[県府郡]({_PLACE_CHARS}{{2,5}}?)(?:町|村)")
-PREFECTURE = re.compile(r"^.*?(?:県|府|北海道|東京都)")
 HISTORICAL_WINDOW = 40
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
 CONTACT_IN_LINE = re.compile(r"(\d{2,4}-\d{2,4}-\d{3,4}|〒|\d{3}-\d{4}|電話|TEL|Tel|携帯|住所)")

@@ -20,6 +20,12 @@ from mailgate.policy.allowlist import Allowlist, compact_text, digits_only
 from mailgate.policy.facility_contact import FacilityContact
 from mailgate.policy.findings import Role
 from mailgate.policy.mail import OutgoingMail
+from mailgate.policy.place_names import (
+    cut_from_place,
+    district_names,
+    municipalities,
+    place_before_a_name,
+)
 from mailgate.policy.text import normalise
 from mailgate.policy.units import TextUnit
 
@@ -81,12 +87,12 @@ class RoleResolver:
                 titles = frozenset(cues.ADDRESSEE_TITLE.findall(body.text[a:b]))
         clinical = any(cues.CLINICAL_SIGNATURE.search(text) for text in signatures)
         text = "\n".join([*signatures, body.normalised if body else ""])
-        districts = frozenset(m.group(1) for m in cues.DISTRICT.finditer(text))
+        districts = district_names(text)
         return MailFacts(
             department,
             [n for n in names if n],
             clinical,
-            _municipalities(text),
+            municipalities(text),
             districts,
             titles,
         )
@@ -115,12 +121,12 @@ class RoleResolver:
             ):
                 # "若松北九州市", "霞ヶ|原の街道": no name ends in ヶ; place names do.
                 return Role.ORGANIZATION
-            if _cut_from_place(text, start, end, facts.places):
+            if cut_from_place(text, start, end, facts.places):
                 return Role.ORGANIZATION  # "雲|雀野東|線", "雲雀野市国民健康保険"
             if not cues.HONORIFIC_AFTER.match(text, end) and (
                 compact_text(value) in facts.districts
                 or compact_text(value) in facts.places
-                or _place_of_the_next(text, end, persons or [])
+                or place_before_a_name(text, end, persons or [])
             ):
                 # "笹生" with "笹生1190番地" in the mail; "笹生の「油屋」", "笹生の瓜生 スミさん"
                 return Role.ORGANIZATION
@@ -347,32 +353,6 @@ def _owner(text: str, start: int, persons: list[tuple[int, int, Role]]) -> Role 
     return None
 
 
-def _municipalities(text: str) -> tuple[str, ...]:
-    """The names of the municipalities `text` mentions, longest first."""
-    names = {cues.PREFECTURE.sub("", m.group(1)) for m in cues.MUNICIPALITY.finditer(text)}
-    names |= {
-        m.group(1)
-        for m in cues.TOWN_AFTER_PREFECTURE.finditer(text)
-        if not any(kind in m.group(1) for kind in "市区郡")
-    }
-    return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
-
-
-def _cut_from_place(text: str, start: int, end: int, places: Iterable[str]) -> bool:
-    """A NER span that starts or ends inside a municipality's name as written in the text, or
-    holds that name with 市/区 (a name that merely equals a place name is still a name)."""
-    for place in places:
-        at = text.find(place, max(0, start - len(place)), end + len(place))
-        while at != -1 and at < end:
-            stop = at + len(place)
-            if at < start < stop or at < end < stop:
-                return True
-            if start <= at and stop < end and text[stop] in "市区":
-                return True
-            at = text.find(place, at + 1, end + len(place))
-    return False
-
-
 def _addressee_by_title(before: str, titles: frozenset[str]) -> bool:
     """The phone introduced by the addressee's title ("会長の携帯（"), with no one else named."""
     if not titles or cues.PERSON_MARKER.search(before.split("の")[0] if "の" in before else ""):
@@ -392,17 +372,6 @@ def _person_after_no(text: str, end: int, persons: list[tuple[int, int, Role]]) 
     if text[end : end + 1] != "の":
         return None
     return next((role for p_start, _, role in persons if p_start == end + 1), None)
-
-
-def _place_of_the_next(text: str, end: int, persons: list[tuple[int, int, Role]]) -> bool:
-    """A bare name followed by の and a quoted house name or another person's name is where
-    they live ("笹生の「油屋」", "笹生の瓜生 スミさん"), not a person: nobody is written
-    "山田の鈴木さん"."""
-    if text[end : end + 1] != "の":
-        return False
-    return text[end + 1 : end + 2] in ("「", "『") or any(
-        p_start == end + 1 for p_start, _, _ in persons
-    )
 
 
 def _line_at(text: str, start: int) -> str:

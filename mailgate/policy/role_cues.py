@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from mailgate.policy.structure import ADDRESSEE_TITLES
+
 PHONE_IN_TEXT = re.compile(r"\+?\d[\d\-() ]{8,}\d")
 POSTAL_IN_TEXT = re.compile(r"\d{3}-\d{4}")
 NAME_IN_TEXT = re.compile(
@@ -29,7 +31,7 @@ THANKED_AFTER = re.compile(
     r"(?:ありがとう|感謝)"
 )
 # Titles an addressee may bear in the salutation ("会長 中野渡 浩 様"); "会長の携帯" later is theirs.
-ADDRESSEE_TITLE = re.compile(r"(会長|副会長|委員長|理事長|代表|社長|校長|園長|院長|議長|班長|組長)")
+ADDRESSEE_TITLE = re.compile(ADDRESSEE_TITLES)
 # A reading in kana after a word (国際交流室（こくさいこうりゅうしつ）の), as in mail written in
 # やさしい日本語: the cues read the text without it.
 READING = re.compile(r"[（(][ぁ-ゖー]+[）)]")

@@ -354,8 +354,9 @@ def _owner(text: str, start: int, persons: list[tuple[int, int, Role]]) -> Role 
 
 
 def _addressee_by_title(before: str, titles: frozenset[str]) -> bool:
-    """The phone introduced by the addressee's title ("会長の携帯（"), with no one else named."""
-    if not titles or cues.PERSON_MARKER.search(before.split("の")[0] if "の" in before else ""):
+    """The phone introduced by the addressee's title ("会長の携帯（"), not another's
+    ("副会長の山田様の携帯": the title must stand right before の携帯, no 様 after it)."""
+    if not titles:
         return False
     pattern = "|".join(map(re.escape, sorted(titles)))
     return (

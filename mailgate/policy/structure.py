@@ -28,9 +28,10 @@ HONORIFIC_END = re.compile(
 )
 # A name with a title instead of an honorific, alone on a line ("中野渡会長"): the addressee, when
 # no line of the greeting has an honorific.
+ADDRESSEE_TITLES = r"(?:会長|副会長|委員長|理事長|代表|社長|校長|園長|院長|議長|班長|組長)"
 TITLE_SALUTATION = re.compile(
-    r"^[ \t\u3000]*(?P<name>[\u4e00-\u9fff々ヶノ]{2,5})[ \t\u3000]?"
-    r"(?:会長|副会長|委員長|理事長|社長|校長|園長|院長|議長|代表)[ \t\u3000]*[、,]?[ \t\u3000]*$"
+    rf"^[ \t\u3000]*(?P<name>[\u4e00-\u9fff々ヶノ]{{2,5}})[ \t\u3000]?{ADDRESSEE_TITLES}"
+    r"[ \t\u3000]*[、,]?[ \t\u3000]*$"
 )
 ENGLISH_SALUTATION = re.compile(r"^\s*(Dear|Hello|Hi|To)\b[^\n]*$", re.IGNORECASE)
 # The addressee's name: what precedes the honorific, or follows "Dear (Mr./Ms.)".
@@ -159,14 +160,15 @@ def _salutation(lines: list[tuple[int, int, str]]) -> tuple[tuple[int, int], str
 
 def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] | None:
     first_content = next((a for a, _b, line in lines if line.strip()), 0)
-    for a, b, line in reversed(lines):
+    for index in range(len(lines) - 1, -1, -1):
+        a, b, line = lines[index]
         after = body[b:].strip()
         # A closing rule line (the block is framed: ＝＝＝ … ＝＝＝) has nothing after it; a
         # rule line at the top of a long text (a newsletter's title frame) opens no signature.
         short = after.count("\n") < MAX_SIGNATURE_LINES or a > len(body) // 3
         if SEPARATOR.match(line) and a > first_content and after and short:
             framed = _framed_before_quote(body, lines, a, b)
-            return framed if framed else (_name_above(body, lines, a), len(body))
+            return framed if framed else (_name_above(lines, index), len(body))
     after_closing = _after_closing(body, lines)
     if after_closing is not None:
         return after_closing
@@ -206,10 +208,10 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
     return _office_and_name_block(body, lines, paragraph)
 
 
-def _name_above(body: str, lines: list[tuple[int, int, str]], rule_start: int) -> int:
-    """The sender's name alone on the line above the rule ("三ツ木 遼子\n--\n…課") opens the
-    signature; otherwise the rule does."""
-    index = next(i for i, (a, _b, _line) in enumerate(lines) if a == rule_start)
+def _name_above(lines: list[tuple[int, int, str]], index: int) -> int:
+    """The sender's name alone on the line above the rule at `index` ("三ツ木 遼子\n--\n…課")
+    opens the signature; otherwise the rule does."""
+    rule_start = lines[index][0]
     if index < 2 or lines[index - 2][2].strip():
         return rule_start
     a, _b, line = lines[index - 1]

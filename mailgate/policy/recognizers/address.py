@@ -18,6 +18,8 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from mailgate.policy.recognizers.results import tagged_result
+
 ENTITY = "POSTAL_ADDRESS"
 
 # Place names take ノ and ケ too (鵜ノ瀬町, 楢ケ丘).
@@ -140,7 +142,7 @@ class JapaneseAddressRecognizer(EntityRecognizer):
         if nlp_artifacts is not None:
             spans += self._from_ner(text, nlp_artifacts)
         return [
-            self._result(a, b, _area_score(text, a, b, score), source)
+            tagged_result(self, ENTITY, a, b, _area_score(text, a, b, score), source)
             for a, b, score, source in _without_overlaps(spans)
         ]
 
@@ -156,19 +158,6 @@ class JapaneseAddressRecognizer(EntityRecognizer):
             if start < ent.end_char:
                 spans.append((start, _rstrip(text, start, ent.end_char), 0.6, "ginza"))
         return spans
-
-    def _result(self, start: int, end: int, score: float, source: str) -> RecognizerResult:
-        return RecognizerResult(
-            ENTITY,
-            start,
-            end,
-            score,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                "source": source,
-            },
-        )
 
 
 def _area_score(text: str, start: int, end: int, score: float) -> float:

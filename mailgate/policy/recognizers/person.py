@@ -46,6 +46,7 @@ from mailgate.policy.recognizers.name_shapes import (
     UNIT_HEAD,
     WEAK,
 )
+from mailgate.policy.recognizers.results import tagged_result
 from mailgate.policy.recognizers.romanised_name import (
     ROMAN_NAME,
     RomanisedNameRecognizer,
@@ -186,7 +187,7 @@ class JapaneseNameRecognizer(EntityRecognizer):
                 and KANJI_ONLY.fullmatch(text[start:end]) is not None
             )
             score = STRONG if full or _honorific_after(text, end) else WEAK
-            results.append(self._result(start, end, score, "sudachi"))
+            results.append(tagged_result(self, ENTITY, start, end, score, "sudachi"))
             i = j
         return results
 
@@ -201,7 +202,9 @@ class JapaneseNameRecognizer(EntityRecognizer):
             parts = re.split(r"[ \u3000・=＝]", match.group())
             tokens = [t for t in doc if match.start() <= t.idx < match.end()]
             if len(parts) >= 2 or any(_name_kind(t) for t in tokens) or unknown(match.group()):
-                results.append(self._result(match.start(), match.end(), STRONG, "katakana"))
+                results.append(
+                    tagged_result(self, ENTITY, match.start(), match.end(), STRONG, "katakana")
+                )
         return results
 
     def _ner_names(
@@ -243,7 +246,9 @@ class JapaneseNameRecognizer(EntityRecognizer):
             # Confirmed by a full name in the dictionary or an honorific; a lone surname is
             # usually the sender introducing themselves.
             confirmed = sum(1 for t in tokens if _name_kind(t)) >= 2 or _honorific_after(text, end)
-            results.append(self._result(start, end, STRONG if confirmed else NER_ONLY, "ginza"))
+            results.append(
+                tagged_result(self, ENTITY, start, end, STRONG if confirmed else NER_ONLY, "ginza")
+            )
         return results
 
     def _plausible(self, text: str, result: RecognizerResult) -> bool:
@@ -286,19 +291,6 @@ class JapaneseNameRecognizer(EntityRecognizer):
         if org and (not _honorific_after(text, result.end) or org.group(1)[-1] in "展祭りつ号賞"):
             result.score = min(result.score, WEAK)
         return True
-
-    def _result(self, start: int, end: int, score: float, source: str) -> RecognizerResult:
-        return RecognizerResult(
-            ENTITY,
-            start,
-            end,
-            score,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                "source": source,
-            },
-        )
 
 
 def person_recognizers(language: str) -> list[EntityRecognizer]:

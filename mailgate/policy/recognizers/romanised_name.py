@@ -9,6 +9,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from mailgate.policy.recognizers.name_shapes import ENTITY, NER_ONLY, STRONG, WEAK
+from mailgate.policy.recognizers.results import tagged_result
 
 ROMAN_NAME = re.compile(r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){1,2}")
 
@@ -89,7 +90,7 @@ class RomanisedNameRecognizer(EntityRecognizer):
             return []
         results = []
         for match in self.TITLED.finditer(text):
-            results.append(self._result(match.start(1), match.end(1), STRONG))
+            results.append(tagged_result(self, ENTITY, match.start(1), match.end(1), STRONG))
         for start, end in self._candidates(text):
             line_start = text.rfind("\n", 0, start) + 1
             context = self.BEFORE.search(text[line_start:start]) or self.AFTER.match(text[end:])
@@ -98,7 +99,7 @@ class RomanisedNameRecognizer(EntityRecognizer):
                 and text[end:].split("\n", 1)[0].strip(" ,") == ""
             )
             score = STRONG if context else (NER_ONLY if alone_on_line else WEAK)
-            results.append(self._result(start, end, score))
+            results.append(tagged_result(self, ENTITY, start, end, score))
         return results
 
     def _candidates(self, text: str) -> list[tuple[int, int]]:
@@ -115,15 +116,3 @@ class RomanisedNameRecognizer(EntityRecognizer):
                     spans.append((match.start() + run[0][0], match.start() + run[-1][1]))
                 run = [(a, b)] if a >= 0 and name_word(match.group()[a:b]) else []
         return spans
-
-    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        return RecognizerResult(
-            ENTITY,
-            start,
-            end,
-            score,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )

@@ -8,6 +8,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from mailgate.policy.recognizers.name_shapes import ENTITY, STRONG
+from mailgate.policy.recognizers.results import tagged_result
 
 
 class TableColumnRecognizer(EntityRecognizer):
@@ -52,16 +53,7 @@ class TableColumnRecognizer(EntityRecognizer):
                 if i in columns and value and not value.isdigit():
                     start = cell_start + cell.index(value)
                     results.append(
-                        RecognizerResult(
-                            columns[i],
-                            start,
-                            start + len(value),
-                            STRONG,
-                            recognition_metadata={
-                                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-                                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                            },
-                        )
+                        tagged_result(self, columns[i], start, start + len(value), STRONG)
                     )
                 cell_start += len(cell) + 1
             offset += len(line) + 1

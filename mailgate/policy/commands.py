@@ -1,4 +1,4 @@
-"""CLI commands of the policy engine: `mailgate check`, `mailgate policy test|eval`."""
+"""CLI commands of the policy engine: `mailgate check`, `mailgate policy test|eval|train`."""
 
 from __future__ import annotations
 
@@ -207,3 +207,42 @@ def policy_eval(
         )
     for error in summary["errors"]:
         click.echo(f"  wrong: {error['id']} expected {error['expected']} got {error['predicted']}")
+
+
+@policy_group.command("train")
+@click.argument("corpora", nargs=-1, required=True)
+@click.option("--policy", "policy_file", envvar="MAILGATE_POLICY_FILE")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The model file to write (the policy's context_model.file).",
+)
+@click.option("--c", "c", default=1.0, show_default=True, help="Inverse regularisation strength.")
+def policy_train(corpora: tuple[str, ...], policy_file: str | None, out: str, c: float) -> None:
+    """Train the context model from labelled CORPUS.jsonl[:DEPLOYMENT.toml] files."""
+    from mailgate.policy.context_training import train
+    from mailgate.policy.evaluate import DeploymentError
+
+    pairs: list[tuple[str, str | None]] = []
+    for item in corpora:
+        corpus, _, deployment = item.partition(":")
+        for path in (corpus, deployment):
+            if path and not Path(path).is_file():
+                raise CheckError(f"no such file: {path}")
+        pairs.append((corpus, deployment or None))
+    try:
+        model = train(pairs, policy_file=policy_file, c=c)
+    except ImportError as exc:  # scikit-learn is an extra: pip install 'mailgate[train]'
+        raise CheckError(
+            f"training needs scikit-learn (pip install 'mailgate[train]'): {exc}"
+        ) from exc
+    except (DeploymentError, ValueError) as exc:
+        raise CheckError(str(exc)) from exc
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(model.to_json() + "\n", encoding="utf-8")
+    info = model.trained
+    click.echo(
+        f"wrote {out}: {len(model.weights)} weights from {info['mails']} mails, "
+        f"{info['findings']} findings ({info['blocking_findings']} blocking)"
+    )

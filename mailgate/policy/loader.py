@@ -114,9 +114,11 @@ def load_policy(
     resources: Resources | None = None,
     *,
     allowlist: dict[str, Any] | None = None,
+    rules: dict[str, Any] | None = None,
 ) -> Policy:
     """Load and validate a policy; `allowlist` (a deployment's public data, the shape of
-    `[rules.personal_data.allowlist]`) is added to the file's own lists."""
+    `[rules.personal_data.allowlist]`) is added to the file's own lists, and `rules`
+    (the shape of `[rules]`) is laid over the file's rule tables."""
     file = Path(path) if path else default_policy_path()
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -126,6 +128,8 @@ def load_policy(
         raise PolicyError(f"{file}: not valid TOML: {exc}") from exc
     if allowlist:
         data = _merged(data, {"rules": {"personal_data": {"allowlist": allowlist}}})
+    if rules:
+        data = _merged(data, {"rules": rules})
     try:
         parsed = PolicyFile.model_validate(data)
     except ValidationError as exc:
@@ -137,15 +141,19 @@ def load_policy(
             f"{file}: unknown rule(s) {', '.join(unknown)} (known: {', '.join(sorted(registry))})"
         )
     resources = resources or Resources(file.parent)
-    rules: list[Rule] = []
+    built: list[Rule] = []
     for name, cls in registry.items():
         table = _expand(parsed.rules.get(name, {}), file.parent, f"rules.{name}")
         try:
-            config = cls.Config.model_validate(table)
+            # Files a rule names (a model) are relative to the policy file.
+            config = cls.Config.model_validate(table, context={"policy_dir": file.parent})
         except ValidationError as exc:
             raise PolicyError(_format(str(file), exc, f"rules.{name}")) from exc
         except ValueError as exc:  # e.g. a regex that does not compile, raised by a validator
             raise PolicyError(f"{file}: rules.{name}: {exc}") from exc
         if config.enabled:
-            rules.append(cls(config, resources))
-    return Policy(meta=parsed.policy, path=file, rules=rules, examples=parsed.examples)
+            try:
+                built.append(cls(config, resources))
+            except ValueError as exc:  # e.g. a model file the rule cannot read
+                raise PolicyError(f"{file}: rules.{name}: {exc}") from exc
+    return Policy(meta=parsed.policy, path=file, rules=built, examples=parsed.examples)

@@ -166,7 +166,9 @@ def test_department_allowlist_applies_only_to_that_department(shared_resources) 
             "allowlist": {
                 "phones": ["03-1111-*"],
                 "departments": {"kosodate": {"phones": ["045-222-3333"]}},
-            }
+            },
+            # The allowlist alone: the context model reads 「児童館の件は…へ」 as a facility's.
+            "context_model": {"file": ""},
         }
     )
     rule = PersonalDataRule(config, shared_resources)

@@ -11,11 +11,13 @@ and why. Explanations are concrete, in Japanese and English.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from presidio_analyzer import RecognizerResult
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from mailgate.policy.context_model import ContextModel, load_model, second_opinion
 from mailgate.policy.dictionaries import default_phrases
 from mailgate.policy.findings import Finding, Reason, Role
 from mailgate.policy.mail import OutgoingMail
@@ -24,6 +26,7 @@ from mailgate.policy.roles import MailFacts, RoleResolver, same_person_roles
 from mailgate.policy.rules.base import Resources, RuleConfig
 from mailgate.policy.structure import analyse
 from mailgate.policy.units import TextUnit
+from mailgate.resources import data_dir
 
 IDENTIFIERS = [
     "JP_MY_NUMBER",
@@ -63,6 +66,24 @@ class AllowlistConfig(PublicData):
         return merged
 
 
+class ContextModelConfig(BaseModel):
+    """The learned second opinion (context_model.py); file = "" switches it off."""
+
+    model_config = ConfigDict(extra="forbid")
+    # A file named in the policy is relative to it; by default, the model shipped with mailgate.
+    file: str = Field(
+        default_factory=lambda: str(data_dir("policies") / "models" / "context_model.json")
+    )
+    # A blocking contact or place finding the model gives a lower probability does not block.
+    veto_below: float = Field(default=0.1, ge=0.0, le=0.5)
+
+    @field_validator("file")
+    @classmethod
+    def _beside_the_policy(cls, value: str, info: ValidationInfo) -> str:
+        base = (info.context or {}).get("policy_dir")
+        return str(Path(base) / value) if value and base is not None else value
+
+
 class PersonalDataConfig(RuleConfig):
     block_entities: list[str] = Field(default_factory=lambda: CONTACT_AND_PLACE + IDENTIFIERS)
     recipient_may_receive: list[str] = Field(
@@ -82,6 +103,7 @@ class PersonalDataConfig(RuleConfig):
     office_contact_cues: list[str] = Field(
         default_factory=lambda: default_phrases("office_contact_cues.txt")
     )
+    context_model: ContextModelConfig = Field(default_factory=ContextModelConfig)
 
 
 class PersonalDataRule:
@@ -98,6 +120,10 @@ class PersonalDataRule:
             facility_words=config.facility_words,
             historical_persons=config.historical_persons,
             office_contact_cues=config.office_contact_cues,
+        )
+        model = config.context_model.file
+        self.model: ContextModel | None = (
+            load_model(resources.policy_dir / model) if model else None  # absolute from the loader
         )
         self.entities = sorted(
             set(config.block_entities)
@@ -119,7 +145,10 @@ class PersonalDataRule:
         findings: list[Finding] = []
         for unit in units:
             findings += self._find_in(unit, mail, facts)
-        return self._names_as_in_body(units, findings)
+        findings = self._names_as_in_body(units, findings)
+        if self.model is None or body is None:
+            return findings
+        return second_opinion(findings, body.text, self.model, self.config.context_model.veto_below)
 
     def _names_as_in_body(self, units: list[TextUnit], findings: list[Finding]) -> list[Finding]:
         """A name in the subject or an attachment keeps the role the body explains ("伊能忠敬

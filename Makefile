@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck bench clean context-model
+.PHONY: demo test lint typecheck bench clean models
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +29,12 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 
-# Retrain the personal_data rule's context model (docs/policy.md) from the labelled corpora:
+# Retrain the learned models (docs/policy.md) from the labelled corpora:
 # the shared dev set and every labelled set under tests/fixtures/policy (with its deployment).
 FIXTURES := tests/fixtures/policy
 CORPORA := ../shared/corpus/dev.jsonl $(foreach f,$(wildcard $(FIXTURES)/*.jsonl),$(f)$(if $(wildcard $(f:.jsonl=-deployment.toml)),:$(f:.jsonl=-deployment.toml)))
-context-model: $(STAMP)
-	$(BIN)/mailgate policy train $(CORPORA) --out policies/models/context_model.json
+models: $(STAMP)
+	$(BIN)/mailgate policy train $(CORPORA) --out policies/models
 
 clean:
 	rm -rf $(VENV) var build dist

@@ -215,13 +215,13 @@ def policy_eval(
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="The model file to write (the policy's context_model.file).",
+    type=click.Path(file_okay=False),
+    help="Directory for context_model.json and disclosure_model.json (policies/models).",
 )
 @click.option("--c", "c", default=1.0, show_default=True, help="Inverse regularisation strength.")
 def policy_train(corpora: tuple[str, ...], policy_file: str | None, out: str, c: float) -> None:
-    """Train the context model from labelled CORPUS.jsonl[:DEPLOYMENT.toml] files."""
-    from mailgate.policy.context_training import train
+    """Train the learned models from labelled CORPUS.jsonl[:DEPLOYMENT.toml] files."""
+    from mailgate.policy.training import train, train_disclosure
     from mailgate.policy.evaluate import DeploymentError
 
     pairs: list[tuple[str, str | None]] = []
@@ -232,17 +232,24 @@ def policy_train(corpora: tuple[str, ...], policy_file: str | None, out: str, c:
                 raise CheckError(f"no such file: {path}")
         pairs.append((corpus, deployment or None))
     try:
-        model = train(pairs, policy_file=policy_file, c=c)
+        context = train(pairs, policy_file=policy_file, c=c)
+        disclosure = train_disclosure([corpus for corpus, _ in pairs], c=c)
     except ImportError as exc:  # scikit-learn is an extra: pip install 'mailgate[train]'
         raise CheckError(
             f"training needs scikit-learn (pip install 'mailgate[train]'): {exc}"
         ) from exc
     except (DeploymentError, ValueError) as exc:
         raise CheckError(str(exc)) from exc
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    Path(out).write_text(model.to_json() + "\n", encoding="utf-8")
-    info = model.trained
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "context_model.json").write_text(context.to_json() + "\n", encoding="utf-8")
+    (folder / "disclosure_model.json").write_text(disclosure.to_json() + "\n", encoding="utf-8")
+    info, seen = context.trained, disclosure.trained
     click.echo(
-        f"wrote {out}: {len(model.weights)} weights from {info['mails']} mails, "
-        f"{info['findings']} findings ({info['blocking_findings']} blocking)"
+        f"wrote {folder / 'context_model.json'}: {len(context.weights)} weights from "
+        f"{info['mails']} mails, {info['findings']} findings ({info['blocking_findings']} blocking)"
+    )
+    click.echo(
+        f"wrote {folder / 'disclosure_model.json'}: {len(disclosure.weights)} weights from "
+        f"{seen['sentences']} sentences ({seen['disclosing_sentences']} disclosing)"
     )

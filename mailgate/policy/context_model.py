@@ -140,19 +140,26 @@ class ContextModel:
         return json.dumps(data, ensure_ascii=False, indent=0)
 
 
-def load_model(path: str | Path) -> ContextModel:
+def read_model_file(
+    path: str | Path, fmt: str, what: str, error: type[ValueError]
+) -> dict[str, Any]:
+    """The JSON of a model file in format `fmt`, or `error` naming the file and the problem."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ContextModelError(f"cannot read context model {path}: {exc.strerror or exc}") from exc
+        raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
-        raise ContextModelError(f"context model {path} is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ContextModelError(f"context model {path} is not in the format {FORMAT}")
+        raise error(f"{what} {path} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise error(f"{what} {path} is not in the format {fmt}")
+    return data
+
+
+def load_model(path: str | Path) -> ContextModel:
+    data = read_model_file(path, FORMAT, "context model", ContextModelError)
     try:
-        weights = {str(k): float(v) for k, v in data["weights"].items()}
         model = ContextModel(
-            weights=weights,
+            weights={str(k): float(v) for k, v in data["weights"].items()},
             intercept=float(data["intercept"]),
             types=tuple(data["types"]),
             trained=dict(data.get("trained", {})),

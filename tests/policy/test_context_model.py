@@ -19,7 +19,7 @@ from mailgate.policy.context_model import (
     second_opinion,
     shape,
 )
-from mailgate.policy.context_training import train
+from mailgate.policy.training import train
 from mailgate.policy.findings import Finding, Reason, Role
 from mailgate.policy.loader import Policy, PolicyError, default_policy_path, load_policy
 from mailgate.policy.mail import OutgoingMail
@@ -227,8 +227,8 @@ def test_training_needs_both_kinds_of_findings(tmp_path: Path, shared_resources:
         train([(str(corpus), None)], resources=shared_resources)
 
 
-def test_policy_train_writes_a_model_the_policy_can_load(tmp_path: Path) -> None:
-    out = tmp_path / "models" / "m.json"
+def test_policy_train_writes_models_the_policy_can_load(tmp_path: Path) -> None:
+    out = tmp_path / "models"
     deployment = SETS / "seventh-deployment.toml"
     lines = (SETS / "seventh.jsonl").read_text(encoding="utf-8").splitlines()[:10]
     corpus = tmp_path / "c.jsonl"
@@ -238,6 +238,14 @@ def test_policy_train_writes_a_model_the_policy_can_load(tmp_path: Path) -> None
     )
     assert result.exit_code == 0, result.output
     assert "from 10 mails" in result.output
-    assert load_model(out).trained["corpora"] == ["c.jsonl"]
+    assert load_model(out / "context_model.json").trained["corpora"] == ["c.jsonl"]
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        '[policy]\nname = "t"\nversion = "1"\n'
+        '[rules.personal_data.context_model]\nfile = "models/context_model.json"\n'
+        '[rules.sensitive_data.disclosure_model]\nfile = "models/disclosure_model.json"\n',
+        encoding="utf-8",
+    )
+    assert len(load_policy(policy).rules) == 5
     missing = CliRunner().invoke(cli, ["policy", "train", "nope.jsonl", "--out", str(out)])
     assert missing.exit_code == 2 and "no such file: nope.jsonl" in missing.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from mailgate.policy.findings import Finding
 from mailgate.policy.mail import OutgoingMail
@@ -17,6 +17,23 @@ class RuleConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     enabled: bool = True
+
+
+class ModelFileConfig(BaseModel):
+    """A learned model a rule consults; `file` = "" switches it off.
+
+    A file named in the policy is relative to the policy file (the loader passes its folder
+    as validation context); a subclass's default is the model shipped with mailgate.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    file: str = ""
+
+    @field_validator("file")
+    @classmethod
+    def _beside_the_policy(cls, value: str, info: ValidationInfo) -> str:
+        base = (info.context or {}).get("policy_dir")
+        return str(Path(base) / value) if value and base is not None else value
 
 
 class Resources:

@@ -11,11 +11,10 @@ and why. Explanations are concrete, in Japanese and English.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from presidio_analyzer import RecognizerResult
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from mailgate.policy.context_model import ContextModel, load_model, second_opinion
 from mailgate.policy.dictionaries import default_phrases
@@ -23,7 +22,7 @@ from mailgate.policy.findings import Finding, Reason, Role
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.nlp.analyzer import Analyzer, build_analyzer
 from mailgate.policy.roles import MailFacts, RoleResolver, same_person_roles
-from mailgate.policy.rules.base import Resources, RuleConfig
+from mailgate.policy.rules.base import ModelFileConfig, Resources, RuleConfig
 from mailgate.policy.structure import analyse
 from mailgate.policy.units import TextUnit
 from mailgate.resources import data_dir
@@ -66,22 +65,14 @@ class AllowlistConfig(PublicData):
         return merged
 
 
-class ContextModelConfig(BaseModel):
-    """The learned second opinion (context_model.py); file = "" switches it off."""
+class ContextModelConfig(ModelFileConfig):
+    """The learned second opinion on names and numbers (context_model.py)."""
 
-    model_config = ConfigDict(extra="forbid")
-    # A file named in the policy is relative to it; by default, the model shipped with mailgate.
     file: str = Field(
         default_factory=lambda: str(data_dir("policies") / "models" / "context_model.json")
     )
-    # A blocking contact or place finding the model gives a lower probability does not block.
+    # A blocking name or phone number the model gives a lower probability does not block.
     veto_below: float = Field(default=0.1, ge=0.0, le=0.5)
-
-    @field_validator("file")
-    @classmethod
-    def _beside_the_policy(cls, value: str, info: ValidationInfo) -> str:
-        base = (info.context or {}).get("policy_dir")
-        return str(Path(base) / value) if value and base is not None else value
 
 
 class PersonalDataConfig(RuleConfig):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pydantic import Field, ValidationInfo, field_validator
 
 from mailgate.policy.dictionaries import default_phrases, validate_patterns
-from mailgate.policy.rules.base import RuleConfig
+from mailgate.policy.rules.base import ModelFileConfig, RuleConfig
+from mailgate.resources import data_dir
 
 CATEGORY_LABELS: dict[str, tuple[str, str]] = {
     "health": ("病歴・健康状態", "medical history or health"),
@@ -22,6 +23,16 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
 
 def _default_categories() -> dict[str, list[str]]:
     return {name: default_phrases(f"sensitive_{name}.txt") for name in CATEGORY_LABELS}
+
+
+class DisclosureModelConfig(ModelFileConfig):
+    """The learned reading of disclosures (disclosure_model.py)."""
+
+    file: str = Field(
+        default_factory=lambda: str(data_dir("policies") / "models" / "disclosure_model.json")
+    )
+    # A body sentence with a category term the model scores at least this high blocks.
+    flag_at: float = Field(default=0.8, ge=0.5, le=1.0)
 
 
 class SensitiveDataConfig(RuleConfig):
@@ -70,6 +81,7 @@ class SensitiveDataConfig(RuleConfig):
     window: int = Field(default=20, ge=1, le=200)  # max characters from term to cue
     score: float = Field(default=0.85, ge=0.0, le=1.0)
     timeout_seconds: float = Field(default=0.5, gt=0.0)
+    disclosure_model: DisclosureModelConfig = Field(default_factory=DisclosureModelConfig)
 
     @field_validator(
         "disclosure_after",

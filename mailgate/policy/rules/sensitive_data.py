@@ -33,6 +33,7 @@ from mailgate.policy.dictionaries import (
     scan_units,
     unwrap,
 )
+from mailgate.policy.disclosure_model import GENERAL, DisclosureModel, load_model, quoted, sentences
 from mailgate.policy.findings import Finding, Reason
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.rules.base import Resources, RuleConfig
@@ -110,6 +111,10 @@ class SensitiveDataRule:
         self.graded_terms = PhraseSet(
             config.graded_terms, name="sensitive_data.graded_terms", timeout=t
         )
+        model = config.disclosure_model.file
+        self.model: DisclosureModel | None = (
+            load_model(resources.policy_dir / model) if model else None  # absolute from the loader
+        )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
         return scan_units(self.name, units, self._find_in)
@@ -144,7 +149,37 @@ class SensitiveDataRule:
                 graded = self._graded(text, end, term)
                 if graded:
                     spans.append((origin[graded[0]], origin[graded[1] - 1] + 1, "disability"))
-        return [self._finding(unit, s, e, c) for s, e, c in _merge(spans)]
+        findings = [self._finding(unit, s, e, c) for s, e, c in _merge(spans)]
+        if self.model is not None and unit.is_body:
+            findings += self._learned(unit, self.model, findings)
+        return sorted(findings, key=lambda f: f.start or 0)
+
+    def _learned(
+        self, unit: TextUnit, model: DisclosureModel, found: list[Finding]
+    ) -> list[Finding]:
+        """Sentences the model reads as a disclosure, where the rules found none."""
+        text = unit.text
+        learned = []
+        for start, end in sentences(text):
+            if quoted(text, start) or GENERAL.search(text, start, end):
+                continue
+            if any((f.start or 0) < end and start < (f.end or 0) for f in found):
+                continue
+            term = next(
+                (
+                    (match, category)
+                    for category, terms in self.categories.items()
+                    if (match := terms.search(text, start, end))
+                ),
+                None,
+            )
+            if term is None:
+                continue
+            p = model.probability(text[start:end])
+            if p >= self.config.disclosure_model.flag_at:
+                match, category = term
+                learned.append(self._finding(unit, match.start(), match.end(), category, p))
+        return learned
 
     def _disclosure(
         self, text: str, sentence_start: int, sentence_end: int, term: regex.Match[str]
@@ -330,12 +365,19 @@ class SensitiveDataRule:
             return None
         return cue.start()
 
-    def _finding(self, unit: TextUnit, start: int, end: int, category: str) -> Finding:
+    def _finding(
+        self, unit: TextUnit, start: int, end: int, category: str, learned: float | None = None
+    ) -> Finding:
         label_ja, label_en = CATEGORY_LABELS.get(
             category, ("要配慮個人情報", "sensitive information")
         )
         where = f"（{unit.locate(start)}）" if unit.locate else ""
         where_en = f" ({unit.locate(start)})" if unit.locate else ""
+        how_ja = how_en = ""
+        if learned is not None:
+            # The phrase lists did not see it; say so, the author may judge it general.
+            how_ja = f"（文全体の書き方から判断しました。学習モデル、確率 {learned:.2f}）"
+            how_en = f" (judged from the whole sentence; learned model, probability {learned:.2f})"
         return Finding(
             rule=self.name,
             reason=Reason.SENSITIVE_DATA,
@@ -346,16 +388,20 @@ class SensitiveDataRule:
             score=self.config.score,
             text=unit.text[start:end],
             explanation_ja=(
-                f"特定の方の{label_ja}に当たる要配慮個人情報が書かれています{where}。"
+                f"特定の方の{label_ja}に当たる要配慮個人情報が書かれています{where}{how_ja}。"
                 "本人の同意があってもメールでは送れません。この記述を削除し、"
                 "必要なら電話・面談など別の方法でお伝えください。"
             ),
             explanation_en=(
                 f"This discloses {label_en} of a specific person, which is sensitive personal "
-                f"information{where_en}. It may not be sent by e-mail even with consent: delete "
+                f"information{where_en}{how_en}. It may not be sent by e-mail even with consent: delete "
                 "it and, if needed, convey it by phone or in person."
             ),
-            detail={"category": category, **({"where": unit.locate(start)} if unit.locate else {})},
+            detail={
+                "category": category,
+                **({"where": unit.locate(start)} if unit.locate else {}),
+                **({"learned_probability": round(learned, 3)} if learned is not None else {}),
+            },
         )
 
 

@@ -1,11 +1,13 @@
-"""Train the context model (context_model.py) from labelled corpora.
+"""Train the learned models (context_model.py, disclosure_model.py) from labelled corpora.
 
 Each corpus (the format of shared/corpus/README.md) is judged by the policy, the
 way its office would judge it when a deployment file is given; every body finding
 of a type the model covers becomes one example, labelled "blocks" when it overlaps
 a labelled blocking span of the same type (evaluate.blocking_labels). The rules'
 own verdict on the finding is not a feature: the model must be a second view,
-not a copy of the rules. scikit-learn is needed here only (the `train` extra).
+not a copy of the rules. The disclosure model needs no rules: its examples are the
+unquoted body sentences, labelled by whether a SENSITIVE span touches them.
+scikit-learn is needed here only (the `train` extra).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from mailgate.policy.chain import check
 from mailgate.policy.context_model import MODEL_TYPES, ContextModel, features
+from mailgate.policy.disclosure_model import DisclosureModel, grams, labelled_sentences
 from mailgate.policy.evaluate import (
     blocking_labels,
     corpus_mail,
@@ -27,6 +30,28 @@ from mailgate.policy.evaluate import (
 )
 from mailgate.policy.loader import default_policy_path, load_policy
 from mailgate.policy.rules.base import Resources
+
+
+def _fit(
+    vectorizer: Any, inputs: list[Any], labels: list[bool], what: str, c: float, prune_below: float
+) -> tuple[dict[str, float], float]:
+    """Weights by feature name (small ones dropped) and intercept of a balanced logistic
+    regression; ValueError unless both classes occur."""
+    from sklearn.linear_model import LogisticRegression
+
+    positives = sum(labels)
+    if positives == 0 or positives == len(labels):
+        raise ValueError(f"{len(labels)} {what}, {positives} positive: a model needs both kinds")
+    matrix = vectorizer.fit_transform(inputs)
+    # Balanced: the class that blocks is the minority in office mail, and a miss there leaks.
+    classifier = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    classifier.fit(matrix, labels)
+    weights = {
+        name: round(float(w), 5)
+        for name, w in zip(vectorizer.get_feature_names_out(), classifier.coef_[0], strict=True)
+        if abs(w) >= prune_below
+    }
+    return weights, round(float(classifier.intercept_[0]), 5)
 
 
 @dataclass
@@ -42,12 +67,15 @@ def corpus_examples(
     resources: Resources,
 ) -> Iterator[Example]:
     deployment = read_deployment(deployment_file) if deployment_file else None
-    # Without the model: the examples are the rules' findings, and the model may not exist yet.
+    # Without the models: the examples are the rules' findings, and the models may not exist yet.
     policy = load_policy(
         policy_file,
         resources,
         allowlist=deployment.allowlist if deployment else None,
-        rules={"personal_data": {"context_model": {"file": ""}}},
+        rules={
+            "personal_data": {"context_model": {"file": ""}},
+            "sensitive_data": {"disclosure_model": {"file": ""}},
+        },
     )
     for record in records:
         verdict = check(policy, corpus_mail(record, deployment))
@@ -78,7 +106,6 @@ def train(
 ) -> ContextModel:
     """A model from (corpus, deployment or None) pairs; raises ValueError without both classes."""
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     # One set of resources for all corpora: the NLP pipeline is loaded once.
     resources = resources or Resources(Path(policy_file or default_policy_path()).parent)
@@ -88,31 +115,52 @@ def train(
         records = list(read_corpus(corpus))
         mails += len(records)
         examples += corpus_examples(records, deployment, policy_file, resources)
-    positives = sum(e.blocks for e in examples)
-    if positives == 0 or positives == len(examples):
-        raise ValueError(
-            f"{len(examples)} findings, {positives} blocking: a model needs both kinds"
-        )
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([dict(e.features) for e in examples])
-    # Balanced: blocking findings are the minority in office mail, and a miss there leaks.
-    classifier = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-    classifier.fit(matrix, [e.blocks for e in examples])
-    weights = {
-        name: round(float(w), 5)
-        for name, w in zip(vectorizer.get_feature_names_out(), classifier.coef_[0], strict=True)
-        if abs(w) >= prune_below
-    }
+    labels = [e.blocks for e in examples]
+    weights, intercept = _fit(
+        DictVectorizer(), [dict(e.features) for e in examples], labels, "findings", c, prune_below
+    )
     return ContextModel(
         weights=weights,
-        intercept=round(float(classifier.intercept_[0]), 5),
+        intercept=intercept,
         types=MODEL_TYPES,
         trained={
             "date": date.today().isoformat(),
             "corpora": [Path(c).name for c, _ in corpora],
             "mails": mails,
             "findings": len(examples),
-            "blocking_findings": positives,
+            "blocking_findings": sum(labels),
+            "c": c,
+        },
+    )
+
+
+def train_disclosure(
+    corpora: list[str], *, c: float = 1.0, prune_below: float = 1e-3
+) -> DisclosureModel:
+    """A disclosure model from labelled corpora; raises ValueError without both classes."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts: list[str] = []
+    labels: list[bool] = []
+    mails = 0
+    for corpus in corpora:
+        for record in read_corpus(corpus):
+            mails += 1
+            for sentence, sensitive in labelled_sentences(record):
+                texts.append(sentence)
+                labels.append(sensitive)
+    # n-grams seen in one sentence only are names and numbers, not wording.
+    vectorizer = CountVectorizer(analyzer=lambda s: sorted(grams(s)), binary=True, min_df=2)
+    weights, intercept = _fit(vectorizer, texts, labels, "sentences", c, prune_below)
+    return DisclosureModel(
+        weights=weights,
+        intercept=intercept,
+        trained={
+            "date": date.today().isoformat(),
+            "corpora": [Path(c).name for c in corpora],
+            "mails": mails,
+            "sentences": len(labels),
+            "disclosing_sentences": sum(labels),
             "c": c,
         },
     )

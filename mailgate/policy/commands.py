@@ -221,8 +221,8 @@ def policy_eval(
 @click.option("--c", "c", default=1.0, show_default=True, help="Inverse regularisation strength.")
 def policy_train(corpora: tuple[str, ...], policy_file: str | None, out: str, c: float) -> None:
     """Train the learned models from labelled CORPUS.jsonl[:DEPLOYMENT.toml] files."""
-    from mailgate.policy.training import train, train_disclosure
     from mailgate.policy.evaluate import DeploymentError
+    from mailgate.policy.training import train, train_disclosure
 
     pairs: list[tuple[str, str | None]] = []
     for item in corpora:

@@ -26,10 +26,12 @@ from mailgate.policy.context_model import read_model_file
 
 FORMAT = "mailgate-disclosure-model/1"
 SENTENCE = re.compile(r"[^。！？\n]*[。！？\n]?")
-# About a group, a condition or in general, not about someone: "お持ちの方などが対象",
-# "受給している世帯は", "2級以上で、所得の要件を満たす場合".
+# About a group, a condition, a service or in general, not about someone: "お持ちの方などが
+# 対象", "受給している世帯は", "2級以上で、所得の要件を満たす場合", "…に関するご相談は…で承ります",
+# "鈴木さんは生活保護の担当で".
 GENERAL = re.compile(
     r"(?:方|世帯|人|者)(?:は|が|など|を|へ|も)|一般的|対象(?:です|となります)|場合|以上|以下|未満|要件|条件"
+    r"|に関する|承ります|担当(?:で|です|と|を|し|の(?:者|職員))"
 )
 
 

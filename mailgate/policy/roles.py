@@ -178,6 +178,13 @@ class RoleResolver:
             if cues.PERSON_MARKER.search(before[: own_phone.start()]):
                 return Role.THIRD_PARTY
             return Role.RECIPIENT
+        if (
+            entity_type == "PHONE_NUMBER"
+            and cues.RECIPIENT_PHONE_AFTER.match(text, end)
+            and not cues.PERSON_MARKER.search(before)
+            and not (persons and _owner(text, start, persons) == Role.THIRD_PARTY)
+        ):
+            return Role.RECIPIENT  # "本日お電話（090-…）をおかけしましたが"
         owner = _owner(text, start, persons or [])
         if owner in (Role.THIRD_PARTY, Role.RECIPIENT):
             return owner  # "山本誠様のご住所は…", a row of a member list

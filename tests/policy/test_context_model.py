@@ -19,11 +19,11 @@ from mailgate.policy.context_model import (
     second_opinion,
     shape,
 )
-from mailgate.policy.training import train
 from mailgate.policy.findings import Finding, Reason, Role
 from mailgate.policy.loader import Policy, PolicyError, default_policy_path, load_policy
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.rules.base import Resources
+from mailgate.policy.training import train
 
 SETS = Path(__file__).resolve().parents[1] / "fixtures" / "policy"
 

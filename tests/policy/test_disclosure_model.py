@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from mailgate.policy.chain import check
-from mailgate.policy.training import train_disclosure
 from mailgate.policy.disclosure_model import (
     DisclosureModel,
     DisclosureModelError,
@@ -24,6 +23,7 @@ from mailgate.policy.mail import OutgoingAttachment, OutgoingMail
 from mailgate.policy.rules.base import Resources
 from mailgate.policy.rules.sensitive_config import SensitiveDataConfig
 from mailgate.policy.rules.sensitive_data import SensitiveDataRule
+from mailgate.policy.training import train_disclosure
 from mailgate.policy.units import TextUnit
 
 SETS = Path(__file__).resolve().parents[1] / "fixtures" / "policy"

@@ -1,9 +1,10 @@
 """The labelled sets kept in the repository must stay judged as they are now.
 
-tests/fixtures/policy/ holds thirteen sets written from the labelling policy alone by authors who saw
-neither the code nor the other sets (docs/performance.md, "Policy engine accuracy"). After the
-tuning rounds the engine judges them all exactly; a rule change that breaks one of these
-judgements fails here instead of going unnoticed. (What the
+tests/fixtures/policy/ holds twenty-three sets written from the labelling policy alone by authors who
+saw neither the code nor the other sets (docs/performance.md, "Policy engine accuracy"). After the
+tuning rounds the engine judges the first thirteen exactly; from the fourteenth on, the mails it
+still judges wrongly are listed below (KNOWN_WRONG). A change that breaks a judgement, or fixes
+a listed one, fails here instead of going unnoticed. (What the
 engine does on mail nobody has seen is measured by new sets, not by these.)
 """
 
@@ -50,14 +51,36 @@ def test_the_kept_sets_are_judged_as_recorded(default_policy: Policy, name: str)
     assert wrong == set(), report.errors
 
 
-@pytest.mark.parametrize("name", ["seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"])
+# Still judged wrongly with the deployment (after the 2026-11-27 round and the models retrained
+# on all sets): a child named by given name only in English, officers of residents' bodies
+# whose titles read like officials', addresses given as a site (調査場所), disclosures worded
+# like procedure (就労継続支援), a premium "reduced" without a decision word, …
+KNOWN_WRONG = {
+    "fourteenth": {"N14-0017", "N14-0046", "N14-0049"},
+    "fifteenth": {"N14-0039", "N14-0049"},
+    "sixteenth": {"N15-0025", "N15-0032", "N15-0033", "N15-0046"},
+    "seventeenth": {"N16-0043"},
+    "eighteenth": {"R18-0036"},
+    "nineteenth": {"R19-0020", "R19-0033"},
+    "twentieth": {"R20-0003", "R20-0005", "R20-0018", "R20-0028", "R20-0047"},
+    "twentyfirst": {"Q21-0007", "Q21-0011", "Q21-0044"},
+    "twentysecond": {"Q22-0029"},
+}
+
+
+# Every set that came with its municipality's deployment file (the seventh on).
+DEPLOYED = sorted(p.name.removesuffix("-deployment.toml") for p in SETS.glob("*-deployment.toml"))
+
+
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_a_set_with_its_deployment_is_judged_as_recorded(
     shared_resources: Resources, name: str
 ) -> None:
+    assert len(DEPLOYED) >= 17 and set(KNOWN_WRONG) <= set(DEPLOYED)
     # From the seventh set on, each author also wrote the municipality's configuration
     # (departments, signatures, public numbers and names): the same mail judged the way a
     # configured office would.
     deployment = read_deployment(SETS / f"{name}-deployment.toml")
     policy = load_policy(resources=shared_resources, allowlist=deployment.allowlist)
     report, _ = evaluate(policy, read_corpus(SETS / f"{name}.jsonl"), deployment)
-    assert report.errors == []
+    assert {e["id"] for e in report.errors} == KNOWN_WRONG.get(name, set()), report.errors

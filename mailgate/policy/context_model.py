@@ -176,6 +176,8 @@ def load_model(path: str | Path) -> ContextModel:
 # else is the rules' question (they know the salutation), and the model, which mostly saw
 # honorifics on addressees, must not answer it.
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(?:様|さま|さん|くん|君|ちゃん|氏|先生|殿)")
+# The same in English, where the title comes first: "with Mr. Ferreira yesterday".
+TITLE_BEFORE = re.compile(r"\b(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?[ \u3000]*$")
 # A person on the line of a number: "Mendoza さん 070-…" (皆様 is everyone, no one).
 PERSON_ON_LINE = re.compile(r"(?<!皆)(?:様|さま|さん|くん|ちゃん|氏)")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
@@ -188,7 +190,7 @@ def second_opinion(
     stay in the list (the author sees them) without a reason.
 
     Only names and phone numbers, and these cases stay with the rules: a name with an
-    honorific; a number on a line where the rules block a name or someone is named with an
+    honorific (様, さん … after it, Mr./Ms. … before it); a number on a line where the rules block a name or someone is named with an
     honorific (a roster row, "大宅さん 052-…"); anything in a paragraph where the rules block
     an address or postal code (a person's contact record is not split).
     """
@@ -226,7 +228,10 @@ def _paragraph(text: str, f: Finding) -> int:
 def _rules_decide(f: Finding, text: str, person_lines: set[int]) -> bool:
     assert f.start is not None and f.end is not None
     if f.entity_type == "PERSON":
-        return HONORIFIC_AFTER.match(text, f.end) is not None
+        return (
+            HONORIFIC_AFTER.match(text, f.end) is not None
+            or TITLE_BEFORE.search(text, max(0, f.start - 8), f.start) is not None
+        )
     line_start = text.rfind("\n", 0, f.start) + 1
     line_end = text.find("\n", f.end)
     line = text[line_start : len(text) if line_end < 0 else line_end]

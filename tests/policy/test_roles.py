@@ -874,6 +874,31 @@ def test_english_ways_of_offering_the_office_phone(body: str) -> None:
             "PHONE_NUMBER",
             Role.RECIPIENT,
         ),
+        # The reader's number that we called or will call (2026-11-27 round).
+        (
+            "本日お電話（090-6624-0008）をおかけしましたが、お出にならなかったのでメールで失礼します。",
+            "090-6624-0008",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+        (
+            "明日の午前中に、いただいたお電話番号（090-6318-0009）へこちらからご連絡いたします。",
+            "090-6318-0009",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+        (
+            "試算は、メールにご記載の連絡先（080-6612-0010）あてにお送りします。",
+            "080-6612-0010",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+        (
+            "山田様の携帯（090-6624-0011）へお電話を差し上げます。",
+            "090-6624-0011",
+            "PHONE_NUMBER",
+            Role.THIRD_PARTY,
+        ),
     ],
 )
 def test_council_titles_staff_lists_and_phone_wordings(

@@ -1,6 +1,6 @@
 """The labelled sets kept in the repository must stay judged as they are now.
 
-tests/fixtures/policy/ holds twenty-six sets written from the labelling policy alone by authors who
+tests/fixtures/policy/ holds twenty-nine sets written from the labelling policy alone by authors who
 saw neither the code nor the other sets (docs/performance.md, "Policy engine accuracy"). After the
 tuning rounds the engine judges the first thirteen exactly; from the fourteenth on, the mails it
 still judges wrongly are listed below (KNOWN_WRONG). A change that breaks a judgement, or fixes
@@ -67,6 +67,10 @@ KNOWN_WRONG = {
     "twentysecond": {"Q22-0015", "Q22-0029"},
     "twentyfourth": {"P24-0010", "P24-0023", "P24-0044"},
     "twentyfifth": {"P25-0012"},
+    # Measured once on the final commit of 2026-11-27 and kept as measured (no round on them).
+    "twentyseventh": {"M27-0009", "M27-0013", "M27-0021", "M27-0043", "M27-0048", "M27-0050"},
+    "twentyeighth": {"M28-0010", "M28-0011", "M28-0016", "M28-0023", "M28-0035", "M28-0050"},
+    "twentyninth": {"M29-0004", "M29-0013", "M29-0036", "M29-0039", "M29-0040", "M29-0041"},
 }
 
 
@@ -78,7 +82,7 @@ DEPLOYED = sorted(p.name.removesuffix("-deployment.toml") for p in SETS.glob("*-
 def test_a_set_with_its_deployment_is_judged_as_recorded(
     shared_resources: Resources, name: str
 ) -> None:
-    assert len(DEPLOYED) >= 20 and set(KNOWN_WRONG) <= set(DEPLOYED)
+    assert len(DEPLOYED) >= 23 and set(KNOWN_WRONG) <= set(DEPLOYED)
     # From the seventh set on, each author also wrote the municipality's configuration
     # (departments, signatures, public numbers and names): the same mail judged the way a
     # configured office would.

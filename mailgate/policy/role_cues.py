@@ -96,10 +96,10 @@ HISTORICAL_CONTEXT = re.compile(
     r"先人|功績|生涯|銅像|記念館|博物館|資料館|学芸員|大河ドラマ|テーマ|講座|合戦|戦い|"
     r"博物学者|学者|研究した|研究で知られ|文豪|俳人|歌人|詩人|作家|画家|思想家|発明家|探検家|"
     r"植物学|民俗学|功労者|業績|代表作|絵師|浮世絵|肉筆|版画|錦絵|庄屋|名主|代官|藩士|村役人|"
-    r"御用留|文書|記録|書き残|伝えられ|"
+    r"御用留|文書|記録|書き残|伝えられ|書簡|企画展|郷土|日記|"
     r"\bcentury\b|\bhistor|\bmuseum\b|\bcurator\b|\bcollection\b|\bexhibition\b|\bprints?\b|"
     r"\bworks\b|\bpainter\b|\bpoet\b|\bnovelist\b|\bartist\b|\bukiyo-e\b|\bEdo\b|\bMeiji\b|"
-    r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b)",
+    r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b|\bdiary\b|\bletters?\b)",
     re.IGNORECASE,
 )
 # An English title before a name ("Ms. Sato", "Dr. Mori"): a living person addressed or named.
@@ -116,6 +116,9 @@ DOCTOR_BEFORE = re.compile(
 # ("教育長 三国 久美子": the span is 久美子).
 SURNAME_GAP_BEFORE = re.compile(r"[\u4e00-\u9fff々]{2,3}[ \u3000]+$")
 KANJI = re.compile(r"[\u4e00-\u9fff々]")
+# A 字 (aza) before a word makes it a district of the town ("字下川原・字大沢"), not a name;
+# 大字 too, but not 数字, 赤字, 文字 (a kanji other than 大 before 字).
+AZA_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff々]|大)字[ \u3000]?$")
 # A "name" glued to a municipality's name ("若松北九州市"): part of a place name, not a person.
 PLACE_GLUED_AFTER = re.compile(r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|郡|県)(?![長内場議会])")
 HISTORICAL_WINDOW = 40

@@ -123,6 +123,8 @@ class RoleResolver:
                 return Role.ORGANIZATION
             if cut_from_place(text, start, end, facts.places):
                 return Role.ORGANIZATION  # "雲|雀野東|線", "雲雀野市国民健康保険"
+            if cues.AZA_BEFORE.search(text, max(0, start - 3), start):
+                return Role.ORGANIZATION  # "字下川原・字大沢": districts of the town
             if not cues.HONORIFIC_AFTER.match(text, end) and (
                 compact_text(value) in facts.districts
                 or compact_text(value) in facts.places

@@ -330,10 +330,22 @@ def test_office_phone_offered_in_the_body(sentence: str, value: str, expected: R
         ("講座では、博物学者 南方熊楠が研究した粘菌を紹介します。", "南方熊楠"),
         ("郷土の文豪 島崎藤村の作品を読みます。", "島崎藤村"),
         ("俳人 葛城 仙翁の句碑は、生誕の地に建っています。", "葛城 仙翁"),  # two history words
+        ("企画展では、郷土の農業指導者 石川理紀之助の書簡を展示します。", "石川理紀之助"),
     ],
 )
 def test_historical_person_cues(sentence: str, value: str) -> None:
     assert role_of(BODY.format(sentence), value, "PERSON") == Role.ORGANIZATION
+
+
+@pytest.mark.parametrize("value", ["下川原", "大沢"])
+def test_a_name_after_aza_is_a_district(value: str) -> None:
+    body = BODY.format("収集車が回る地区は、字下川原・字大沢・字館ノ下です。")
+    assert role_of(body, value, "PERSON") == Role.ORGANIZATION
+
+
+def test_a_name_after_another_kanji_and_aza_stays_a_person() -> None:
+    body = BODY.format("数字山口さんの件です。")  # 数字 is no 字 prefix
+    assert role_of(body, "山口", "PERSON") == Role.THIRD_PARTY
 
 
 def _resolver() -> RoleResolver:

@@ -17,8 +17,8 @@ from mailgate.policy.recognizers.numbers import (
     words,
 )
 
-# A 記号 is digits, sometimes after a short kanji or kana prefix (緑12, 国保3).
-SYMBOL = r"[\u3040-\u30ff\u4e00-\u9fff]{0,3}[\d\-]{1,10}"
+# A 記号 is digits, sometimes after a short kanji or kana prefix (緑12, 国保3, 楪国 12).
+SYMBOL = r"(?:[\u3040-\u30ff\u4e00-\u9fff]{1,3}[ \u3000]?)?[\d\-]{1,10}"
 # 記号 1234 番号 56 (枝番 01): the captions identify the card by themselves.
 CAPTIONED = re.compile(
     r"記号\s*[:：]?\s*(?P<symbol>"

@@ -54,6 +54,35 @@ from mailgate.policy.recognizers.romanised_name import (
 )
 from mailgate.policy.recognizers.table_columns import TableColumnRecognizer
 
+# A child's given name alone, in kanji, before くん/ちゃん ("入園される陽翔くん"): those honorifics
+# go with personal names; kinship words (赤ちゃん, お兄ちゃん, 坊ちゃん) are not names.
+CHILD_NAME = re.compile(
+    r"(?<![\u3400-\u9fff々〆ヶァ-ヴー])[\u3400-\u9fff々]{1,3}(?=(?:くん|ちゃん))"
+)
+NOT_CHILD_NAME = frozenset(
+    [
+        "赤",
+        "兄",
+        "姉",
+        "坊",
+        "嬢",
+        "母",
+        "父",
+        "爺",
+        "婆",
+        "祖母",
+        "祖父",
+        "孫",
+        "息子",
+        "娘",
+        "弟",
+        "妹",
+        "叔母",
+        "伯母",
+        "叔父",
+        "伯父",
+    ]
+)
 KATAKANA_NAME = re.compile(
     r"[ァ-ヴ][ァ-ヴー]+(?:[ \u3000・=＝][ァ-ヴ][ァ-ヴー]*){0,3}(?=[ \u3000]?(?:様|さま|さん|氏|殿))"
 )
@@ -132,6 +161,7 @@ class JapaneseNameRecognizer(EntityRecognizer):
         doc: Doc = nlp_artifacts.tokens
         unknown = getattr(nlp_artifacts.nlp_engine, "is_unknown_word", lambda word: False)
         found = self._dictionary_names(text, doc) + self._katakana_names(text, doc, unknown)
+        found += self._child_names(text)
         found += self._ner_names(text, doc, nlp_artifacts, unknown)
         for result in found:
             _trim_title(text, result)
@@ -190,6 +220,13 @@ class JapaneseNameRecognizer(EntityRecognizer):
             results.append(tagged_result(self, ENTITY, start, end, score, "sudachi"))
             i = j
         return results
+
+    def _child_names(self, text: str) -> list[RecognizerResult]:
+        return [
+            tagged_result(self, ENTITY, m.start(), m.end(), STRONG, "child")
+            for m in CHILD_NAME.finditer(text)
+            if m.group() not in NOT_CHILD_NAME
+        ]
 
     def _katakana_names(
         self, text: str, doc: Doc, unknown: Callable[[str], bool]

@@ -32,6 +32,11 @@ def names(analyzer: Analyzer, text: str) -> list[str]:
         ("Please contact Anna Kowalski for the details.", "Anna Kowalski"),
         ("Maria Garcia can be reached on weekdays.", "Maria Garcia"),
         ("Dear Ms. Tanaka,", "Tanaka"),
+        (
+            "4月から保育園に入園される陽翔くんについてお知らせします。",
+            "陽翔",
+        ),  # a child's given name
+        ("結衣ちゃんの送迎について", "結衣"),
     ],
 )
 def test_names_found_without_honorific(analyzer: Analyzer, text: str, expected: str) -> None:
@@ -60,6 +65,7 @@ def test_names_found_without_honorific(analyzer: Analyzer, text: str, expected: 
         "International Affairs Division, Setagaya City Office",
         "男女共同参画センター「ひびき」の岡部です。",  # a facility's nickname in quotes
         "子育て広場『すくすく』を開きます。",
+        "赤ちゃんとお兄ちゃん、お姉ちゃんもご一緒にどうぞ。",  # kinship words before ちゃん
     ],
 )
 def test_not_names(analyzer: Analyzer, text: str) -> None:

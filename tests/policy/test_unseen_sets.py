@@ -1,6 +1,6 @@
 """The labelled sets kept in the repository must stay judged as they are now.
 
-tests/fixtures/policy/ holds twenty-nine sets written from the labelling policy alone by authors who
+tests/fixtures/policy/ holds thirty-two sets written from the labelling policy alone by authors who
 saw neither the code nor the other sets (docs/performance.md, "Policy engine accuracy"). After the
 tuning rounds the engine judges the first thirteen exactly; from the fourteenth on, the mails it
 still judges wrongly are listed below (KNOWN_WRONG). A change that breaks a judgement, or fixes
@@ -70,6 +70,10 @@ KNOWN_WRONG = {
     "twentyseventh": {"M27-0013"},
     "twentyeighth": {"M28-0010", "M28-0011"},
     "twentyninth": {"M29-0004", "M29-0013", "M29-0039"},
+    # Measured once on the final commit of 2026-11-27 and kept as measured (no round on them).
+    "thirtieth": {"K30-0002", "K30-0009", "K30-0023", "K30-0046"},
+    "thirtyfirst": {"K31-0027"},
+    "thirtysecond": {"K32-0019", "K32-0020"},
 }
 
 
@@ -81,7 +85,7 @@ DEPLOYED = sorted(p.name.removesuffix("-deployment.toml") for p in SETS.glob("*-
 def test_a_set_with_its_deployment_is_judged_as_recorded(
     shared_resources: Resources, name: str
 ) -> None:
-    assert len(DEPLOYED) >= 23 and set(KNOWN_WRONG) <= set(DEPLOYED)
+    assert len(DEPLOYED) >= 26 and set(KNOWN_WRONG) <= set(DEPLOYED)
     # From the seventh set on, each author also wrote the municipality's configuration
     # (departments, signatures, public numbers and names): the same mail judged the way a
     # configured office would.

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mailgate.policy.findings import Finding
+from mailgate.policy.role_cues import titled
 
 FORMAT = "mailgate-context-model/1"
 # The finding types the model learns from: those whose role the rules infer from context.
@@ -172,12 +173,6 @@ def load_model(path: str | Path) -> ContextModel:
     return model
 
 
-# A name followed by an honorific is certainly a person; whether the addressee or someone
-# else is the rules' question (they know the salutation), and the model, which mostly saw
-# honorifics on addressees, must not answer it.
-HONORIFIC_AFTER = re.compile(r"[ \u3000]?(?:様|さま|さん|くん|君|ちゃん|氏|先生|殿)")
-# The same in English, where the title comes first: "with Mr. Ferreira yesterday".
-TITLE_BEFORE = re.compile(r"\b(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?[ \u3000]*$")
 # A person on the line of a number: "Mendoza さん 070-…" (皆様 is everyone, no one).
 PERSON_ON_LINE = re.compile(r"(?<!皆)(?:様|さま|さん|くん|ちゃん|氏)")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
@@ -228,10 +223,10 @@ def _paragraph(text: str, f: Finding) -> int:
 def _rules_decide(f: Finding, text: str, person_lines: set[int]) -> bool:
     assert f.start is not None and f.end is not None
     if f.entity_type == "PERSON":
-        return (
-            HONORIFIC_AFTER.match(text, f.end) is not None
-            or TITLE_BEFORE.search(text, max(0, f.start - 8), f.start) is not None
-        )
+        # A titled name is certainly a person; whether the addressee or someone else is the
+        # rules' question (they know the salutation), and the model, which mostly saw
+        # honorifics on addressees, must not answer it.
+        return titled(text, f.start, f.end)
     line_start = text.rfind("\n", 0, f.start) + 1
     line_end = text.find("\n", f.end)
     line = text[line_start : len(text) if line_end < 0 else line_end]

@@ -103,7 +103,7 @@ HISTORICAL_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 # An English title before a name ("Ms. Sato", "Dr. Mori"): a living person addressed or named.
-ENGLISH_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \u3000]*$")
+ENGLISH_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \u3000]*$")
 # A hospital's or clinic's signature, and a doctor's title before a name.
 CLINICAL_SIGNATURE = re.compile(
     r"(病院|診療所|クリニック|医療センター|\bHospital\b|\bClinic\b|\bMedical Center\b)",
@@ -123,6 +123,14 @@ AZA_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff々]|大)字[ \u3000]?$")
 PLACE_GLUED_AFTER = re.compile(r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|郡|県)(?![長内場議会])")
 HISTORICAL_WINDOW = 40
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
+
+
+def titled(text: str, start: int, end: int) -> bool:
+    """A name with an honorific after it (山田様) or an English title before it (Mr. Yamada):
+    a living person addressed or named, never a place, history or a public body."""
+    return bool(HONORIFIC_AFTER.match(text, end) or ENGLISH_TITLE_BEFORE.search(text, 0, start))
+
+
 CONTACT_IN_LINE = re.compile(r"(\d{2,4}-\d{2,4}-\d{3,4}|〒|\d{3}-\d{4}|電話|TEL|Tel|携帯|住所)")
 _FACILITY = (
     r"(会場|センター|会館|区役所|役所|庁舎|支所|出張所|施設|ホール|図書館|集会所|体育館|公園|病院|"

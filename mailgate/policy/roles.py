@@ -272,9 +272,7 @@ class RoleResolver:
 
     def _historical(self, text: str, start: int, end: int) -> bool:
         """A historical person: a well-known name, or two history words around a bare name."""
-        if cues.HONORIFIC_AFTER.match(text, end) or cues.ENGLISH_TITLE_BEFORE.search(
-            text, 0, start
-        ):
+        if cues.titled(text, start, end):
             return False
         if _name_key(text[start:end]) in self.historical:
             return True

@@ -81,11 +81,14 @@ KNOWN_WRONG = {
 DEPLOYED = sorted(p.name.removesuffix("-deployment.toml") for p in SETS.glob("*-deployment.toml"))
 
 
+def test_every_set_with_known_errors_is_judged() -> None:
+    assert len(DEPLOYED) >= 26 and set(KNOWN_WRONG) <= set(DEPLOYED)
+
+
 @pytest.mark.parametrize("name", DEPLOYED)
 def test_a_set_with_its_deployment_is_judged_as_recorded(
     shared_resources: Resources, name: str
 ) -> None:
-    assert len(DEPLOYED) >= 26 and set(KNOWN_WRONG) <= set(DEPLOYED)
     # From the seventh set on, each author also wrote the municipality's configuration
     # (departments, signatures, public numbers and names): the same mail judged the way a
     # configured office would.

@@ -105,8 +105,6 @@ def train(
     prune_below: float = 1e-3,
 ) -> ContextModel:
     """A model from (corpus, deployment or None) pairs; raises ValueError without both classes."""
-    from sklearn.feature_extraction import DictVectorizer
-
     # One set of resources for all corpora: the NLP pipeline is loaded once.
     resources = resources or Resources(Path(policy_file or default_policy_path()).parent)
     examples: list[Example] = []
@@ -115,6 +113,27 @@ def train(
         records = list(read_corpus(corpus))
         mails += len(records)
         examples += corpus_examples(records, deployment, policy_file, resources)
+    return fit_context(
+        examples,
+        corpora=[Path(c).name for c, _ in corpora],
+        mails=mails,
+        c=c,
+        prune_below=prune_below,
+    )
+
+
+def fit_context(
+    examples: list[Example],
+    *,
+    corpora: list[str],
+    mails: int,
+    c: float = 1.0,
+    prune_below: float = 1e-3,
+) -> ContextModel:
+    """The context model from examples already drawn (corpus_examples); cross-validation
+    (bench/policy_crossval.py) draws each set's examples once and fits many models."""
+    from sklearn.feature_extraction import DictVectorizer
+
     labels = [e.blocks for e in examples]
     weights, intercept = _fit(
         DictVectorizer(), [dict(e.features) for e in examples], labels, "findings", c, prune_below
@@ -125,7 +144,7 @@ def train(
         types=MODEL_TYPES,
         trained={
             "date": date.today().isoformat(),
-            "corpora": [Path(c).name for c, _ in corpora],
+            "corpora": corpora,
             "mails": mails,
             "findings": len(examples),
             "blocking_findings": sum(labels),
@@ -134,21 +153,39 @@ def train(
     )
 
 
+def disclosure_examples(records: Iterable[dict[str, Any]]) -> list[tuple[str, bool]]:
+    """(sentence, discloses) for every unquoted body sentence of the records."""
+    return [pair for record in records for pair in labelled_sentences(record)]
+
+
 def train_disclosure(
     corpora: list[str], *, c: float = 1.0, prune_below: float = 1e-3
 ) -> DisclosureModel:
     """A disclosure model from labelled corpora; raises ValueError without both classes."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    texts: list[str] = []
-    labels: list[bool] = []
+    examples: list[tuple[str, bool]] = []
     mails = 0
     for corpus in corpora:
-        for record in read_corpus(corpus):
-            mails += 1
-            for sentence, sensitive in labelled_sentences(record):
-                texts.append(sentence)
-                labels.append(sensitive)
+        records = list(read_corpus(corpus))
+        mails += len(records)
+        examples += disclosure_examples(records)
+    return fit_disclosure(
+        examples, corpora=[Path(c).name for c in corpora], mails=mails, c=c, prune_below=prune_below
+    )
+
+
+def fit_disclosure(
+    examples: list[tuple[str, bool]],
+    *,
+    corpora: list[str],
+    mails: int,
+    c: float = 1.0,
+    prune_below: float = 1e-3,
+) -> DisclosureModel:
+    """The disclosure model from (sentence, discloses) examples (disclosure_examples)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = [text for text, _ in examples]
+    labels = [discloses for _, discloses in examples]
     # n-grams seen in one sentence only are names and numbers, not wording.
     vectorizer = CountVectorizer(analyzer=lambda s: sorted(grams(s)), binary=True, min_df=2)
     weights, intercept = _fit(vectorizer, texts, labels, "sentences", c, prune_below)
@@ -157,7 +194,7 @@ def train_disclosure(
         intercept=intercept,
         trained={
             "date": date.today().isoformat(),
-            "corpora": [Path(c).name for c in corpora],
+            "corpora": corpora,
             "mails": mails,
             "sentences": len(labels),
             "disclosing_sentences": sum(labels),

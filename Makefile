@@ -30,11 +30,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 
 # Retrain the learned models (docs/policy.md) from the labelled corpora:
-# the shared dev set and every labelled set under tests/fixtures/policy (with its deployment).
+# the shared dev set and every labelled set under tests/fixtures/policy (with its deployment),
+# and the decision passages marked in each (tests/fixtures/policy/decisions).
 FIXTURES := tests/fixtures/policy
 CORPORA := ../shared/corpus/dev.jsonl $(foreach f,$(wildcard $(FIXTURES)/*.jsonl),$(f)$(if $(wildcard $(f:.jsonl=-deployment.toml)),:$(f:.jsonl=-deployment.toml)))
 models: $(STAMP)
-	$(BIN)/mailgate policy train $(CORPORA) --out policies/models
+	$(BIN)/mailgate policy train $(CORPORA) --decisions $(FIXTURES)/decisions --out policies/models
 
 clean:
 	rm -rf $(VENV) var build dist

@@ -1,11 +1,11 @@
 """Leave-one-set-out estimate of what the learned models do on mail they never saw.
 
 Why
-    Every labelled set in the repository is also training data for the two learned models
+    Every labelled set in the repository is also training data for the three learned models
     (policies/models, `make models`), so judging a set with the shipped models flatters them:
     they have seen its sentences. New sets written by outside authors are the real test, but
     come three at a time. This script gives a steadier reading from every set at once: for each
-    set, both models are trained on ALL THE OTHER sets and that set is judged with them, next to
+    set, the models are trained on ALL THE OTHER sets and that set is judged with them, next to
     the same set judged by the rules alone and by the shipped models. The rules were written
     while reading every set, so all three columns still flatter the rules; the difference
     between "rules" and "held out" is the honest part: what the models add on unseen mail.
@@ -15,11 +15,14 @@ What it runs
                with its ``-deployment.toml`` (the set ``make models`` trains on), or ``--corpus``
                given one or more times (``CORPUS.jsonl[:DEPLOYMENT.toml]``)
     examples   each set's context-model examples (the rules' body findings, which needs one
-               policy pass per set) and disclosure examples (its sentences) are drawn once
-    folds      per set: fit both models on the other sets' examples (``training.fit_context``,
-               ``fit_disclosure``, same C as ``make models``), write them to a temporary folder,
-               and judge the set three ways: ``rules`` (models off), ``held_out`` (the fold's
-               models), ``shipped`` (policies/models). ``--veto-below`` and ``--flag-at`` override
+               policy pass per set), disclosure examples (its sentences) and decision examples
+               (its sentences, with the passages of ``tests/fixtures/policy/decisions/<set>.jsonl``)
+               are drawn once
+    folds      per set: fit the three models on the other sets' examples
+               (``training.fit_context``, ``fit_sentences``, same C as
+               ``make models``), write them to a temporary folder, and judge the set three ways:
+               ``rules`` (models off), ``held_out`` (the fold's models), ``shipped``
+               (policies/models). ``--veto-below``, ``--flag-at`` and ``--decide-at`` override
                the policy's thresholds in the held-out and shipped columns.
 
 How to read it
@@ -48,21 +51,27 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from mailgate.policy.decision_model import DecisionModel  # noqa: E402
+from mailgate.policy.disclosure_model import DisclosureModel  # noqa: E402
 from mailgate.policy.evaluate import evaluate, read_corpus, read_deployment  # noqa: E402
 from mailgate.policy.loader import default_policy_path, load_policy  # noqa: E402
 from mailgate.policy.rules.base import Resources  # noqa: E402
 from mailgate.policy.training import (  # noqa: E402
     corpus_examples,
+    decision_examples,
     disclosure_examples,
     fit_context,
-    fit_disclosure,
+    fit_sentences,
+    labels_for,
 )
 
 FIXTURES = ROOT / "tests" / "fixtures" / "policy"
 DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
+DECISIONS = FIXTURES / "decisions"
 MODELS_OFF = {
     "personal_data": {"context_model": {"file": ""}},
     "sensitive_data": {"disclosure_model": {"file": ""}},
+    "application": {"decision_model": {"file": ""}},
 }
 
 
@@ -109,15 +118,15 @@ def thresholds(args: argparse.Namespace) -> dict[str, Any]:
         rules["personal_data"] = {"context_model": {"veto_below": args.veto_below}}
     if args.flag_at is not None:
         rules["sensitive_data"] = {"disclosure_model": {"flag_at": args.flag_at}}
+    if args.decide_at is not None:
+        rules["application"] = {"decision_model": {"flag_at": args.decide_at}}
     return rules
 
 
-def with_files(rules: dict[str, Any], context: Path, disclosure: Path) -> dict[str, Any]:
+def with_files(rules: dict[str, Any], files: dict[tuple[str, str], Path]) -> dict[str, Any]:
     merged = json.loads(json.dumps(rules))
-    merged.setdefault("personal_data", {}).setdefault("context_model", {})["file"] = str(context)
-    merged.setdefault("sensitive_data", {}).setdefault("disclosure_model", {})["file"] = str(
-        disclosure
-    )
+    for (rule, model), path in files.items():
+        merged.setdefault(rule, {}).setdefault(model, {})["file"] = str(path)
     return merged
 
 
@@ -138,12 +147,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "records": records,
                 "context": list(corpus_examples(records, deployment, None, resources)),
                 "disclosure": disclosure_examples(records),
+                "decision": decision_examples(records, labels_for(corpus, DECISIONS)),
             }
         )
     overrides = thresholds(args)
     rows = []
     with tempfile.TemporaryDirectory(prefix="mailgate-crossval-") as tmp:
-        context_file, disclosure_file = Path(tmp, "context.json"), Path(tmp, "disclosure.json")
+        files = {
+            ("personal_data", "context_model"): Path(tmp, "context.json"),
+            ("sensitive_data", "disclosure_model"): Path(tmp, "disclosure.json"),
+            ("application", "decision_model"): Path(tmp, "decision.json"),
+        }
         for held in sets:
             others = [s for s in sets if s is not held]
             names = [s["name"] for s in others]
@@ -151,15 +165,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             context = fit_context(
                 [e for s in others for e in s["context"]], corpora=names, mails=mails, c=args.c
             )
-            disclosure = fit_disclosure(
-                [e for s in others for e in s["disclosure"]], corpora=names, mails=mails, c=args.c
+            disclosure, decision = (
+                fit_sentences(
+                    kind, [e for s in others for e in s[key]], corpora=names, mails=mails, c=args.c
+                )
+                for kind, key in ((DisclosureModel, "disclosure"), (DecisionModel, "decision"))
             )
-            context_file.write_text(context.to_json(), encoding="utf-8")
-            disclosure_file.write_text(disclosure.to_json(), encoding="utf-8")
+            for key, model in zip(files, (context, disclosure, decision), strict=True):
+                files[key].write_text(model.to_json(), encoding="utf-8")
             row = {"set": held["name"], "messages": len(held["records"])}
             for column, rules in (
                 ("rules", MODELS_OFF),
-                ("held_out", with_files(overrides, context_file, disclosure_file)),
+                ("held_out", with_files(overrides, files)),
                 ("shipped", overrides or None),
             ):
                 row[column] = judge(held["records"], held["deployment"], resources, rules)
@@ -187,6 +204,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "c": args.c,
             "veto_below": args.veto_below,
             "flag_at": args.flag_at,
+            "decide_at": args.decide_at,
             "sets": len(rows),
         },
         "sets": rows,
@@ -209,6 +227,7 @@ def main() -> None:
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation (as train)")
     parser.add_argument("--veto-below", type=float, help="context_model.veto_below override")
     parser.add_argument("--flag-at", type=float, help="disclosure_model.flag_at override")
+    parser.add_argument("--decide-at", type=float, help="decision_model.flag_at override")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     args = parser.parse_args()
     result = run(args)

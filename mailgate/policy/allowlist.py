@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from mailgate.policy.role_cues import NAME_IN_TEXT, PHONE_IN_TEXT, POSTAL_IN_TEXT
 from mailgate.policy.text import normalise
 
+POSTAL_PART = re.compile(r"[,、]?〒?(?<!\d)\d{3}-\d{4}(?!\d)[,、]?")
+COUNTRY_SUFFIX = re.compile(r"[,、]?japan$")
+
 
 @dataclass
 class Allowlist:
@@ -46,6 +49,17 @@ class Allowlist:
 
     def has_address(self, value: str) -> bool:
         compact = compact_text(value)
+        if self._listed(compact):
+            return True
+        # Written with its postal code ("1-1-1 Chuo, Nanamori-shi, Miyagi 981-3791, Japan",
+        # "〒981-3791 七森市…"): the office's when the code and the rest both are.
+        code = POSTAL_PART.search(compact)
+        if code is None or digits_only(code.group()) not in self.postal_codes:
+            return False
+        rest = COUNTRY_SUFFIX.sub("", compact[: code.start()] + compact[code.end() :])
+        return self._listed(rest.strip(",、"))
+
+    def _listed(self, compact: str) -> bool:
         return bool(compact) and any(
             compact == a or (len(compact) >= 6 and compact in a) for a in self.addresses
         )

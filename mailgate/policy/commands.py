@@ -216,13 +216,22 @@ def policy_eval(
     "--out",
     required=True,
     type=click.Path(file_okay=False),
-    help="Directory for context_model.json and disclosure_model.json (policies/models).",
+    help="Directory for the model files (policies/models).",
+)
+@click.option(
+    "--decisions",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of decision passages, <corpus name>.jsonl each (tests/fixtures/policy/"
+    "decisions); without it the decision model is not trained.",
 )
 @click.option("--c", "c", default=1.0, show_default=True, help="Inverse regularisation strength.")
-def policy_train(corpora: tuple[str, ...], policy_file: str | None, out: str, c: float) -> None:
+def policy_train(
+    corpora: tuple[str, ...], policy_file: str | None, out: str, decisions: str | None, c: float
+) -> None:
     """Train the learned models from labelled CORPUS.jsonl[:DEPLOYMENT.toml] files."""
+    from mailgate.policy.decision_model import DecisionModelError
     from mailgate.policy.evaluate import DeploymentError
-    from mailgate.policy.training import train, train_disclosure
+    from mailgate.policy.training import train, train_decision, train_disclosure
 
     pairs: list[tuple[str, str | None]] = []
     for item in corpora:
@@ -234,11 +243,14 @@ def policy_train(corpora: tuple[str, ...], policy_file: str | None, out: str, c:
     try:
         context = train(pairs, policy_file=policy_file, c=c)
         disclosure = train_disclosure([corpus for corpus, _ in pairs], c=c)
+        decision = (
+            train_decision([corpus for corpus, _ in pairs], decisions, c=c) if decisions else None
+        )
     except ImportError as exc:  # scikit-learn is an extra: pip install 'mailgate[train]'
         raise CheckError(
             f"training needs scikit-learn (pip install 'mailgate[train]'): {exc}"
         ) from exc
-    except (DeploymentError, ValueError) as exc:
+    except (DeploymentError, DecisionModelError, ValueError) as exc:
         raise CheckError(str(exc)) from exc
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -253,3 +265,10 @@ def policy_train(corpora: tuple[str, ...], policy_file: str | None, out: str, c:
         f"wrote {folder / 'disclosure_model.json'}: {len(disclosure.weights)} weights from "
         f"{seen['sentences']} sentences ({seen['disclosing_sentences']} disclosing)"
     )
+    if decision is not None:
+        (folder / "decision_model.json").write_text(decision.to_json() + "\n", encoding="utf-8")
+        read = decision.trained
+        click.echo(
+            f"wrote {folder / 'decision_model.json'}: {len(decision.weights)} weights from "
+            f"{read['sentences']} sentences ({read['deciding_sentences']} deciding)"
+        )

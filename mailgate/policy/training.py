@@ -13,15 +13,17 @@ scikit-learn is needed here only (the `train` extra).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mailgate.policy.chain import check
 from mailgate.policy.context_model import MODEL_TYPES, ContextModel, features
-from mailgate.policy.disclosure_model import DisclosureModel, grams, labelled_sentences
+from mailgate.policy.decision_model import DecisionModel, read_labels
+from mailgate.policy.decision_model import labelled_sentences as decision_sentences
+from mailgate.policy.disclosure_model import DisclosureModel, labelled_sentences
 from mailgate.policy.evaluate import (
     blocking_labels,
     corpus_mail,
@@ -30,6 +32,9 @@ from mailgate.policy.evaluate import (
 )
 from mailgate.policy.loader import default_policy_path, load_policy
 from mailgate.policy.rules.base import Resources
+from mailgate.policy.sentence_model import SentenceModel, grams
+
+M = TypeVar("M", bound=SentenceModel)
 
 
 def _fit(
@@ -75,6 +80,7 @@ def corpus_examples(
         rules={
             "personal_data": {"context_model": {"file": ""}},
             "sensitive_data": {"disclosure_model": {"file": ""}},
+            "application": {"decision_model": {"file": ""}},
         },
     )
     for record in records:
@@ -158,38 +164,81 @@ def disclosure_examples(records: Iterable[dict[str, Any]]) -> list[tuple[str, bo
     return [pair for record in records for pair in labelled_sentences(record)]
 
 
+def decision_examples(
+    records: Iterable[dict[str, Any]], labels: dict[str, list[tuple[int, int]]]
+) -> list[tuple[str, bool]]:
+    """(sentence, decides) for the unquoted body sentences of the records (decision_model.py)."""
+    return [
+        pair for record in records for pair in decision_sentences(record, labels.get(record["id"]))
+    ]
+
+
+def labels_for(corpus: str | Path, decisions: str | Path) -> dict[str, list[tuple[int, int]]]:
+    """The decision passages of a corpus: decisions/<corpus name>.jsonl, or none."""
+    path = Path(decisions) / Path(corpus).name
+    return read_labels(path) if path.is_file() else {}
+
+
 def train_disclosure(
     corpora: list[str], *, c: float = 1.0, prune_below: float = 1e-3
 ) -> DisclosureModel:
     """A disclosure model from labelled corpora; raises ValueError without both classes."""
+    return _train_sentences(
+        DisclosureModel, corpora, lambda _, records: disclosure_examples(records), c, prune_below
+    )
+
+
+def train_decision(
+    corpora: list[str], decisions: str | Path, *, c: float = 1.0, prune_below: float = 1e-3
+) -> DecisionModel:
+    """A decision model from labelled corpora and their passages in the folder `decisions`."""
+    return _train_sentences(
+        DecisionModel,
+        corpora,
+        lambda corpus, records: decision_examples(records, labels_for(corpus, decisions)),
+        c,
+        prune_below,
+    )
+
+
+def _train_sentences(
+    kind: type[M],
+    corpora: list[str],
+    examples_of: Callable[[str, list[dict[str, Any]]], list[tuple[str, bool]]],
+    c: float,
+    prune_below: float,
+) -> M:
     examples: list[tuple[str, bool]] = []
     mails = 0
     for corpus in corpora:
         records = list(read_corpus(corpus))
         mails += len(records)
-        examples += disclosure_examples(records)
-    return fit_disclosure(
-        examples, corpora=[Path(c).name for c in corpora], mails=mails, c=c, prune_below=prune_below
+        examples += examples_of(corpus, records)
+    corpus_names = [Path(corpus).name for corpus in corpora]
+    return fit_sentences(
+        kind, examples, corpora=corpus_names, mails=mails, c=c, prune_below=prune_below
     )
 
 
-def fit_disclosure(
+def fit_sentences(
+    kind: type[M],
     examples: list[tuple[str, bool]],
     *,
     corpora: list[str],
     mails: int,
     c: float = 1.0,
     prune_below: float = 1e-3,
-) -> DisclosureModel:
-    """The disclosure model from (sentence, discloses) examples (disclosure_examples)."""
+) -> M:
+    """A sentence model of `kind` from (sentence, positive) examples (disclosure_examples,
+    decision_examples); cross-validation (bench/policy_crossval.py) draws them once per set."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     texts = [text for text, _ in examples]
-    labels = [discloses for _, discloses in examples]
+    labels = [flag for _, flag in examples]
     # n-grams seen in one sentence only are names and numbers, not wording.
     vectorizer = CountVectorizer(analyzer=lambda s: sorted(grams(s)), binary=True, min_df=2)
     weights, intercept = _fit(vectorizer, texts, labels, "sentences", c, prune_below)
-    return DisclosureModel(
+    return kind(
         weights=weights,
         intercept=intercept,
         trained={
@@ -197,7 +246,7 @@ def fit_disclosure(
             "corpora": corpora,
             "mails": mails,
             "sentences": len(labels),
-            "disclosing_sentences": sum(labels),
+            f"{kind.POSITIVE}_sentences": sum(labels),
             "c": c,
         },
     )

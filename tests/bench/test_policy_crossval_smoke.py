@@ -56,6 +56,7 @@ def test_rules_column_is_the_policy_without_models(
         rules={
             "personal_data": {"context_model": {"file": ""}},
             "sensitive_data": {"disclosure_model": {"file": ""}},
+            "application": {"decision_model": {"file": ""}},
         },
     )
     for row in report["sets"]:

@@ -141,6 +141,26 @@ def test_allowlist_normalisation() -> None:
     assert not allowlist.has_phone("03-1234-5679")
 
 
+@pytest.mark.parametrize(
+    ("written", "office"),
+    [
+        ("1-1-1 Chuo, Nanamori-shi, Miyagi 981-3791", True),
+        ("1-1-1 Chuo, Nanamori-shi, Miyagi 981-3791, Japan", True),
+        ("〒981-3791 宮城県七森市中央一丁目1番1号", True),
+        ("1-1-1 Chuo, Nanamori-shi, Miyagi 981-3799", False),  # another postal code
+        ("2-1-1 Chuo, Nanamori-shi, Miyagi 981-3791", False),  # another street number
+    ],
+)
+def test_a_listed_address_written_with_its_postal_code(written: str, office: bool) -> None:
+    allowlist = Allowlist.from_config(
+        {
+            "addresses": ["1-1-1 Chuo, Nanamori-shi, Miyagi", "宮城県七森市中央一丁目1番1号"],
+            "postal_codes": ["981-3791"],
+        }
+    )
+    assert allowlist.has_address(written) is office
+
+
 # Category: a public facility's contact data in the body (the line naming it, then up to three
 # contact lines) is the facility's; a person's line before the data makes it that person's.
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ apply electronically, where a form is published, office hours and "書類が
 届きました" match none of the phrases. A phrase followed by a negation
 ("受け付けておりません") or, in English, preceded by one ("cannot be accepted"),
 decides nothing. Quoted lines are the resident's own words and never count.
+Where no phrase matched, a learned second reading (decision_model.py) may still block a
+body sentence that holds a decision cue and reads as accepting or deciding.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import ClassVar
 import regex
 from pydantic import Field, ValidationInfo, field_validator
 
+from mailgate.policy.decision_model import DecisionModel
 from mailgate.policy.dictionaries import (
     PhraseSet,
     default_phrases,
@@ -26,13 +29,25 @@ from mailgate.policy.dictionaries import (
 )
 from mailgate.policy.findings import Finding, Reason
 from mailgate.policy.mail import OutgoingMail
-from mailgate.policy.rules.base import Resources, RuleConfig
+from mailgate.policy.rules.base import ModelFileConfig, Resources, RuleConfig
+from mailgate.policy.sentence_model import quoted, sentences
 from mailgate.policy.units import TextUnit
+from mailgate.resources import data_dir
 
 CLAUSE_END = regex.compile(r"[、，,。！？!?\n]|\.(?=\s|$)")
 SENTENCE_START = regex.compile(r"[。！？!?\n]|\.(?=\s)", regex.REVERSE)
 NEGATION_REACH = 12  # characters after the phrase in which a negation still applies
 NEGATION_LOOKBACK = 60  # characters before an English phrase
+
+
+class DecisionModelConfig(ModelFileConfig):
+    """The learned reading of decisions (decision_model.py)."""
+
+    file: str = Field(
+        default_factory=lambda: str(data_dir("policies") / "models" / "decision_model.json")
+    )
+    # A body sentence with a decision cue the model scores at least this high blocks.
+    flag_at: float = Field(default=0.8, ge=0.5, le=1.0)
 
 
 class ApplicationConfig(RuleConfig):
@@ -43,13 +58,17 @@ class ApplicationConfig(RuleConfig):
     negations_before: list[str] = Field(
         default_factory=lambda: default_phrases("application_negations_before.txt")
     )
+    decision_cues: list[str] = Field(
+        default_factory=lambda: default_phrases("application_decision_cues.txt")
+    )
+    decision_model: DecisionModelConfig = Field(default_factory=DecisionModelConfig)
     # Named in the suggestion to the author.
     service_name_ja: str = "電子申請サービス（東京共同電子申請・届出サービス）またはマイナポータル"
     service_name_en: str = "the e-application service or Mynaportal"
     score: float = Field(default=0.9, ge=0.0, le=1.0)
     timeout_seconds: float = Field(default=0.5, gt=0.0)
 
-    @field_validator("phrases", "negations", "negations_before")
+    @field_validator("phrases", "negations", "negations_before", "decision_cues")
     @classmethod
     def _compiles(cls, lines: list[str], info: ValidationInfo) -> list[str]:
         validate_patterns(lines, field=info.field_name or "patterns")
@@ -69,6 +88,11 @@ class ApplicationRule:
         self.negations_before = PhraseSet(
             config.negations_before, name="application.negations_before", timeout=t
         )
+        self.cues = PhraseSet(config.decision_cues, name="application.decision_cues", timeout=t)
+        model = config.decision_model.file
+        self.model: DecisionModel | None = (
+            DecisionModel.load(resources.policy_dir / model) if model else None  # absolute path
+        )
 
     def find(self, mail: OutgoingMail, units: list[TextUnit]) -> list[Finding]:
         return scan_units(self.name, units, self._find_in)
@@ -82,7 +106,29 @@ class ApplicationRule:
             if _quoted(unit, start, end) or self._negated(text, *match.span()):
                 continue
             found.append(self._finding(unit, start, end))
+        if self.model is not None and unit.is_body:
+            found += self._learned(unit, self.model, found)
         return found
+
+    def _learned(self, unit: TextUnit, model: DecisionModel, found: list[Finding]) -> list[Finding]:
+        """Sentences the model reads as accepting or deciding, where no phrase matched."""
+        text = unit.text
+        learned = []
+        for start, end in sentences(text):
+            if quoted(text, start) or _quoted(unit, start, end):
+                continue
+            if any((f.start or 0) < end and start < (f.end or 0) for f in found):
+                continue
+            # 「不備はありませんでしたので、受け付けました」: one negated cue is not the sentence.
+            cues = self.cues.finditer(text, start, end)
+            if all(self._negated(text, *cue.span()) for cue in cues):
+                continue
+            p = model.probability(text[start:end])
+            if p >= self.config.decision_model.flag_at:
+                first = start + len(text[start:end]) - len(text[start:end].lstrip())
+                last = start + len(text[start:end].rstrip())
+                learned.append(self._finding(unit, first, last, learned=p))
+        return learned
 
     def _negated(self, text: str, start: int, end: int) -> bool:
         clause = CLAUSE_END.search(text, end)
@@ -96,8 +142,14 @@ class ApplicationRule:
             return False
         return self.negations_before.search(text, sentence_start, start) is not None
 
-    def _finding(self, unit: TextUnit, start: int, end: int) -> Finding:
+    def _finding(
+        self, unit: TextUnit, start: int, end: int, learned: float | None = None
+    ) -> Finding:
         where = unit.locate(start) if unit.locate else ""
+        how_ja = how_en = ""
+        if learned is not None:
+            how_ja = f"（文全体から判断しました。学習モデル、確率 {learned:.2f}）"
+            how_en = f" (judged from the whole sentence; learned model, probability {learned:.2f})"
         return Finding(
             rule=self.name,
             reason=Reason.APPLICATION_OR_DISPOSITION,
@@ -105,21 +157,24 @@ class ApplicationRule:
             location=unit.location,
             start=start,
             end=end,
-            score=self.config.score,
+            score=self.config.score if learned is None else round(learned, 3),
             text=unit.text[start:end],
             explanation_ja=(
                 "申請・届出の受理、または審査結果・処分の通知に当たる表現です"
-                f"{'（' + where + '）' if where else ''}。メールでの受理・通知は無効で、送信できません。"
+                f"{'（' + where + '）' if where else ''}{how_ja}。メールでの受理・通知は無効で、送信できません。"
                 f"この記述を削除し、{self.config.service_name_ja}での手続きをご案内するか、"
                 "決定の通知は書面で行ってください。"
             ),
             explanation_en=(
                 "This accepts an application or notification, or communicates a decision on one"
-                f"{' (' + where + ')' if where else ''}. Acceptance or notice by e-mail is void and "
+                f"{' (' + where + ')' if where else ''}{how_en}. Acceptance or notice by e-mail is void and "
                 f"may not be sent: delete it and guide the resident to {self.config.service_name_en}, "
                 "or send the decision in writing."
             ),
-            detail={"where": where} if where else {},
+            detail={
+                **({"where": where} if where else {}),
+                **({"learned_probability": round(learned, 3)} if learned is not None else {}),
+            },
         )
 
 

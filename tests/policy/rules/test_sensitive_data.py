@@ -441,6 +441,7 @@ LATER_DISCLOSURES = [
     ("本人が、母親から叩かれることがあると担任に話しています。", "叩かれ"),
     ("先日、配偶者からの暴力についてご相談いただいた件です。", "暴力"),
     ("お母様が脳出血の後遺症で左手にまひが残っているとのことです。", "脳出血"),
+    ("お祖母様は、この半年で目がほとんど見えなくなったと伺いました。", "目が"),
 ]
 
 
@@ -463,6 +464,7 @@ def test_later_disclosure_wordings_block(
         "人工呼吸器を使用している方は、停電に備えて事前にご相談ください。",
         "食物アレルギーのあるお子さまは、事前にご相談ください。",
         "The Ryoiku Techo is issued by the prefecture.",
+        "生活保護を受給されている方や、住民税非課税の世帯の方は、保険料が軽減されます。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

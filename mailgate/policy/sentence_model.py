@@ -1,0 +1,80 @@
+"""What the two sentence models share (disclosure_model.py, decision_model.py).
+
+Both read one body sentence at a time: a logistic regression over the sentence's character
+1- to 3-grams, trained by `mailgate policy train` on labelled corpora, stored as JSON
+(weights by n-gram, intercept, what it was trained on), scored as a sum of weights. Character
+n-grams need no tokenizer and carry Japanese inflection (「受け付けました」「認められ」) well.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+from mailgate.policy.context_model import read_model_file
+
+SENTENCE = re.compile(r"[^。！？\n]*[。！？\n]?")
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank sentence, ended by 。！？ or a line break."""
+    for match in SENTENCE.finditer(text):
+        if match.group().strip():
+            yield match.start(), match.end()
+
+
+def quoted(text: str, start: int) -> bool:
+    """Whether the sentence starts on a line quoted from the resident's mail."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return text[line_start:start].lstrip().startswith(">") or text[start:].lstrip().startswith(">")
+
+
+def grams(sentence: str) -> set[str]:
+    """The distinct character 1- to 3-grams of a sentence (spaces collapsed, lower case)."""
+    text = " ".join(sentence.split()).lower()
+    return {text[i : i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)}
+
+
+class SentenceModelError(ValueError):
+    """A model file that is missing, unreadable or not a model of its format."""
+
+
+@dataclass(frozen=True)
+class SentenceModel:
+    FORMAT: ClassVar[str]
+    WHAT: ClassVar[str]  # how errors name the file: "disclosure model"
+    POSITIVE: ClassVar[str]  # what a positive sentence is, in the training record: "disclosing"
+
+    weights: dict[str, float]
+    intercept: float
+    trained: dict[str, Any]
+
+    def probability(self, sentence: str) -> float:
+        z = self.intercept + sum(self.weights.get(g, 0.0) for g in grams(sentence))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> str:
+        data = {
+            "format": self.FORMAT,
+            "intercept": self.intercept,
+            "trained": self.trained,
+            "weights": dict(sorted(self.weights.items())),
+        }
+        return json.dumps(data, ensure_ascii=False, indent=0)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        data = read_model_file(path, cls.FORMAT, cls.WHAT, SentenceModelError)
+        try:
+            return cls(
+                weights={str(k): float(v) for k, v in data["weights"].items()},
+                intercept=float(data["intercept"]),
+                trained=dict(data.get("trained", {})),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise SentenceModelError(f"{cls.WHAT} {path} is incomplete: {exc}") from exc

@@ -17,7 +17,9 @@ What it runs
     examples   each set's context-model examples (the rules' body findings, which needs one
                policy pass per set), disclosure examples (its sentences) and decision examples
                (its sentences, with the passages of ``tests/fixtures/policy/decisions/<set>.jsonl``)
-               are drawn once
+               are drawn once; the decision phrasebook (``--decision-sentences``, default
+               ``tests/fixtures/policy/phrasebook/decisions.jsonl``) belongs to no set and is in
+               every fold's training, as in ``make models``
     folds      per set: fit the three models on the other sets' examples
                (``training.fit_context``, ``fit_sentences``, same C as
                ``make models``), write them to a temporary folder, and judge the set three ways:
@@ -27,7 +29,7 @@ What it runs
 
 How to read it
     per set    verdict accuracy and false blocks (allowed mail blocked) in each column, and the
-               ids the held-out models judge wrongly
+               ids judged wrongly (``--json``: with the expected and the judged reasons)
     total      the same over all sets; ``held_out - rules`` is what the models are worth on
                unseen mail; ``shipped - held_out`` is how much the shipped figures flatter them
 
@@ -51,7 +53,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mailgate.policy.decision_model import DecisionModel  # noqa: E402
+from mailgate.policy.decision_model import DecisionModel, read_sentences  # noqa: E402
 from mailgate.policy.disclosure_model import DisclosureModel  # noqa: E402
 from mailgate.policy.evaluate import evaluate, read_corpus, read_deployment  # noqa: E402
 from mailgate.policy.loader import default_policy_path, load_policy  # noqa: E402
@@ -68,6 +70,7 @@ from mailgate.policy.training import (  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "policy"
 DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
 DECISIONS = FIXTURES / "decisions"
+PHRASEBOOK = FIXTURES / "phrasebook" / "decisions.jsonl"
 MODELS_OFF = {
     "personal_data": {"context_model": {"file": ""}},
     "sensitive_data": {"disclosure_model": {"file": ""}},
@@ -104,6 +107,9 @@ def judge(
     expected = {r["id"]: r["expected"]["verdict"] for r in records}
     wrong = sorted(e["id"] for e in report.errors)
     return {
+        "judged": {
+            e["id"]: {"expected": e["expected"], "got": e["predicted"]} for e in report.errors
+        },
         "accuracy": round(1 - len(wrong) / len(records), 4),
         "errors": len(wrong),
         "false_blocks": sum(1 for i in wrong if expected[i] == "allow"),
@@ -150,6 +156,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "decision": decision_examples(records, labels_for(corpus, DECISIONS)),
             }
         )
+    # Loose sentences belong to no set: every fold trains on them (as make models does).
+    phrasebook = [p for path in args.decision_sentences for p in read_sentences(path)]
     overrides = thresholds(args)
     rows = []
     with tempfile.TemporaryDirectory(prefix="mailgate-crossval-") as tmp:
@@ -167,9 +175,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             disclosure, decision = (
                 fit_sentences(
-                    kind, [e for s in others for e in s[key]], corpora=names, mails=mails, c=args.c
+                    kind,
+                    [e for s in others for e in s[key]] + extra,
+                    corpora=names,
+                    mails=mails,
+                    c=args.c,
                 )
-                for kind, key in ((DisclosureModel, "disclosure"), (DecisionModel, "decision"))
+                for kind, key, extra in (
+                    (DisclosureModel, "disclosure", []),
+                    (DecisionModel, "decision", phrasebook),
+                )
             )
             for key, model in zip(files, (context, disclosure, decision), strict=True):
                 files[key].write_text(model.to_json(), encoding="utf-8")
@@ -205,6 +220,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "veto_below": args.veto_below,
             "flag_at": args.flag_at,
             "decide_at": args.decide_at,
+            "decision_sentences": len(phrasebook),
             "sets": len(rows),
         },
         "sets": rows,
@@ -228,8 +244,17 @@ def main() -> None:
     parser.add_argument("--veto-below", type=float, help="context_model.veto_below override")
     parser.add_argument("--flag-at", type=float, help="disclosure_model.flag_at override")
     parser.add_argument("--decide-at", type=float, help="decision_model.flag_at override")
+    parser.add_argument(
+        "--decision-sentences",
+        action="append",
+        default=None,
+        help="loose decision sentences for every fold (default: the phrasebook; '' for none)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     args = parser.parse_args()
+    if args.decision_sentences is None:
+        args.decision_sentences = [str(PHRASEBOOK)] if PHRASEBOOK.is_file() else []
+    args.decision_sentences = [path for path in args.decision_sentences if path]
     result = run(args)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -224,9 +224,22 @@ def policy_eval(
     help="Folder of decision passages, <corpus name>.jsonl each (tests/fixtures/policy/"
     "decisions); without it the decision model is not trained.",
 )
+@click.option(
+    "--decision-sentences",
+    "decision_sentences",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help='Extra labelled sentences for the decision model, {"text", "decides"} a line '
+    "(tests/fixtures/policy/phrasebook/decisions.jsonl).",
+)
 @click.option("--c", "c", default=1.0, show_default=True, help="Inverse regularisation strength.")
 def policy_train(
-    corpora: tuple[str, ...], policy_file: str | None, out: str, decisions: str | None, c: float
+    corpora: tuple[str, ...],
+    policy_file: str | None,
+    out: str,
+    decisions: str | None,
+    decision_sentences: tuple[str, ...],
+    c: float,
 ) -> None:
     """Train the learned models from labelled CORPUS.jsonl[:DEPLOYMENT.toml] files."""
     from mailgate.policy.decision_model import DecisionModelError
@@ -244,7 +257,11 @@ def policy_train(
         context = train(pairs, policy_file=policy_file, c=c)
         disclosure = train_disclosure([corpus for corpus, _ in pairs], c=c)
         decision = (
-            train_decision([corpus for corpus, _ in pairs], decisions, c=c) if decisions else None
+            train_decision(
+                [corpus for corpus, _ in pairs], decisions, sentences=decision_sentences, c=c
+            )
+            if decisions
+            else None
         )
     except ImportError as exc:  # scikit-learn is an extra: pip install 'mailgate[train]'
         raise CheckError(

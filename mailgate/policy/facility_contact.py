@@ -43,7 +43,16 @@ class FacilityContact:
             segments.append((previous, end))
         for index, (a, b) in enumerate(segments):
             segment = text[a:b]
-            facility = max((m.end() for m in self.facility.finditer(segment)), default=-1)
+            facility = max(
+                (
+                    m.end()
+                    for m in self.facility.finditer(segment)
+                    if not (
+                        m.group() == "場所" and cues.WORK_SITE_BEFORE.search(segment, 0, m.start())
+                    )
+                ),
+                default=-1,
+            )
             person = max(
                 [m.end() for m in cues.PERSON_MARKER.finditer(segment)]
                 + [m.end() for m in cues.RECIPIENT_CUE.finditer(segment)]

@@ -49,7 +49,9 @@ TITLE_BEFORE = re.compile(
     r"主事|主任|主査|主幹|参事|次長|係長|課長補佐|課長代理|室長|局長|署長|所長|館長|センター長|"
     r"事務局長|保健師|管理栄養士|栄養士|指導主事|社会教育主事|司書|学芸員|技師|消防司令長?|"
     r"消防司令補|消防士長|消防副士長|消防士|救急隊長|隊長|分団長|相談員|支援員|指導員|調査員|"
-    r"専門員|ケースワーカー|担当者?)(?:の|は|：|:|、|[ \u3000])+$"
+    r"専門員|ケースワーカー|担当者?|"
+    # Executive posts named by what they oversee: 防災監, 危機管理監, 上下水道事業管理者, 技監.
+    r"[\u4e00-\u9fff]{1,8}(?:監|管理者)|理事|参与)(?:の|は|：|:|、|[ \u3000])+$"
 )
 # An office unit directly before the name, separated by a space: "業務係　小野寺 勉".
 UNIT_SPACE_BEFORE = re.compile(
@@ -121,6 +123,8 @@ KANJI = re.compile(r"[\u4e00-\u9fff々]")
 AZA_BEFORE = re.compile(r"(?:^|[^\u4e00-\u9fff々]|大)字[ \u3000]?$")
 # A "name" glued to a municipality's name ("若松北九州市"): part of a place name, not a person.
 PLACE_GLUED_AFTER = re.compile(r"^[\u4e00-\u9fff々ヶ]{0,5}?(?:市|区|町|村|郡|県)(?![長内場議会])")
+# The rest of a work's title in quotes after a "name": 「松林猿猴図」, 「観音菩薩像」.
+WORK_TITLE_AFTER = re.compile(r"[\u4e00-\u9fff々]{0,3}(?:図|像|画|絵|碑|帖|巻)(?:屏風)?[」』]")
 HISTORICAL_WINDOW = 40
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
 
@@ -153,6 +157,10 @@ OFFICE_AFTER = re.compile(
 OFFICE_HOURS_AFTER = re.compile(
     r"[ \u3000]*[（(](?:受付)?[ \u3000]*(?:平日|毎日|月|火|水|木|金|土|日|weekdays|Mon)[^）)\n]{0,20}?"
     r"[0-9０-９]{1,2}[:：時]"
+)
+# A work site is someone's premises, not a venue: "設置場所（…7番地12）", "調査場所：…".
+WORK_SITE_BEFORE = re.compile(
+    r"(?:設置|工事|調査|給水|作業|施工|点検|訪問|修理|対象|現地|建築|解体|補修)(?:の)?$"
 )
 # A home named right after an address ("…11番2号（ご自宅）", "…様方"): someone's residence,
 # whatever facility word stands before ("場所：").
@@ -219,7 +227,11 @@ RECIPIENT_PHONE = re.compile(
     r"[ \u3000]*[（(]?[ \u3000]*$"
     # "いただいたお電話番号（090-…）へ", "メールにご記載の連絡先（080-…）あてに"
     r"|(?<![様さん氏])(?:いただいた|頂いた|いただきました)[ \u3000]*(?:お?電話番号|携帯(?:電話)?(?:番号)?|ご?連絡先)"
-    r"[ \u3000]*[（(]?[ \u3000]*$"
+    r"の?[ \u3000]*[（(]?[ \u3000]*$"
+    # "お問い合わせの際に伺った 080-…": what the reader told us when they got in touch.
+    r"|(?:お問い合わせ|お電話|ご相談|ご来庁|ご来所|お申込み|お申し込み)の(?:際|時|とき)に[ \u3000]*"
+    r"(?:伺った|お伺いした|お聞きした|お知らせいただいた|教えていただいた)[ \u3000]*"
+    r"(?:お?電話番号|携帯(?:電話)?(?:番号)?|ご?連絡先)?の?[ \u3000]*[（(]?[ \u3000]*$"
     r"|(?:メール|お便り|フォーム|申込書)に(?:ご)?(?:記載|記入)(?:いただいた|の)(?:ご)?(?:連絡先|お?電話(?:番号)?|携帯(?:番号)?)"
     r"[ \u3000]*[（(]?[ \u3000]*$"
 )

@@ -125,6 +125,8 @@ class RoleResolver:
                 return Role.ORGANIZATION  # "雲|雀野東|線", "雲雀野市国民健康保険"
             if cues.AZA_BEFORE.search(text, max(0, start - 3), start):
                 return Role.ORGANIZATION  # "字下川原・字大沢": districts of the town
+            if cues.WORK_TITLE_AFTER.match(text, end) and _inside_quotes(text, start):
+                return Role.ORGANIZATION  # 「松林猿猴図」 屏風: a work's title
             if not cues.HONORIFIC_AFTER.match(text, end) and (
                 compact_text(value) in facts.districts
                 or compact_text(value) in facts.places
@@ -176,8 +178,11 @@ class RoleResolver:
         own_phone = cues.RECIPIENT_PHONE.search(before) if entity_type == "PHONE_NUMBER" else None
         if own_phone:
             # "ご指定いただいたお電話番号（080-…）" is their own number; "山口さんのご登録の
-            # 電話番号" someone else's.
-            if cues.PERSON_MARKER.search(before[: own_phone.start()]):
+            # 電話番号" someone else's. "ご連絡先は、…伺った" names no one else.
+            if any(
+                not cues.THIRD_PARTY_CUE.fullmatch(marker.group())
+                for marker in cues.PERSON_MARKER.finditer(before[: own_phone.start()])
+            ):
                 return Role.THIRD_PARTY
             return Role.RECIPIENT
         if (
@@ -396,3 +401,11 @@ def _previous_line(text: str, start: int) -> str:
     if line_start <= 0:
         return ""
     return text[text.rfind("\n", 0, line_start) + 1 : line_start]
+
+
+def _inside_quotes(text: str, start: int) -> bool:
+    """Whether an unclosed 「 or 『 opens before `start` on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    opened = max(text.rfind("「", line_start, start), text.rfind("『", line_start, start))
+    closed = max(text.rfind("」", line_start, start), text.rfind("』", line_start, start))
+    return opened > closed

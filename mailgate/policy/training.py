@@ -13,7 +13,7 @@ scikit-learn is needed here only (the `train` extra).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from mailgate.policy.chain import check
 from mailgate.policy.context_model import MODEL_TYPES, ContextModel, features
-from mailgate.policy.decision_model import DecisionModel, read_labels
+from mailgate.policy.decision_model import DecisionModel, read_labels, read_sentences
 from mailgate.policy.decision_model import labelled_sentences as decision_sentences
 from mailgate.policy.disclosure_model import DisclosureModel, labelled_sentences
 from mailgate.policy.evaluate import (
@@ -189,15 +189,22 @@ def train_disclosure(
 
 
 def train_decision(
-    corpora: list[str], decisions: str | Path, *, c: float = 1.0, prune_below: float = 1e-3
+    corpora: list[str],
+    decisions: str | Path,
+    *,
+    sentences: Sequence[str | Path] = (),
+    c: float = 1.0,
+    prune_below: float = 1e-3,
 ) -> DecisionModel:
-    """A decision model from labelled corpora and their passages in the folder `decisions`."""
+    """A decision model from labelled corpora and their passages in the folder `decisions`,
+    plus loose labelled sentences (decision_model.read_sentences) from `sentences` files."""
     return _train_sentences(
         DecisionModel,
         corpora,
         lambda corpus, records: decision_examples(records, labels_for(corpus, decisions)),
         c,
         prune_below,
+        extra=[pair for path in sentences for pair in read_sentences(path)],
     )
 
 
@@ -207,8 +214,9 @@ def _train_sentences(
     examples_of: Callable[[str, list[dict[str, Any]]], list[tuple[str, bool]]],
     c: float,
     prune_below: float,
+    extra: list[tuple[str, bool]] | None = None,
 ) -> M:
-    examples: list[tuple[str, bool]] = []
+    examples: list[tuple[str, bool]] = list(extra or [])
     mails = 0
     for corpus in corpora:
         records = list(read_corpus(corpus))

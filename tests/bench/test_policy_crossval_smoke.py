@@ -45,6 +45,7 @@ def test_every_set_is_a_fold(report: dict) -> None:
             cell = row[column]
             assert 0 <= cell["accuracy"] <= 1
             assert cell["errors"] == len(cell["wrong"])
+            assert sorted(cell["judged"]) == cell["wrong"]
             assert cell["false_blocks"] <= cell["allowed"]
 
 

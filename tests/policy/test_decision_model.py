@@ -16,6 +16,7 @@ from mailgate.policy.decision_model import (
     DecisionModelError,
     labelled_sentences,
     read_labels,
+    read_sentences,
 )
 from mailgate.policy.loader import Policy, PolicyError, load_policy
 from mailgate.policy.mail import OutgoingMail
@@ -26,6 +27,7 @@ from mailgate.policy.units import TextUnit
 
 SETS = Path(__file__).resolve().parents[1] / "fixtures" / "policy"
 DECISIONS = SETS / "decisions"
+PHRASEBOOK = SETS / "phrasebook" / "decisions.jsonl"
 
 
 def test_every_kept_set_has_its_decision_passages() -> None:
@@ -59,6 +61,25 @@ def test_labels_mark_the_deciding_sentence_and_skip_unmarked_decisions() -> None
     assert list(labelled_sentences(record, None)) == []  # which sentence decides is unknown
     allowed = {"body": body, "expected": {"reasons": []}}
     assert [flag for _, flag in labelled_sentences(allowed, None)] == [False, False]
+
+
+def test_the_phrasebook_holds_both_kinds_once_each() -> None:
+    sentences = read_sentences(PHRASEBOOK)
+    texts = [text for text, _ in sentences]
+    assert len(texts) == len(set(texts)) >= 600
+    decides = sum(flag for _, flag in sentences)
+    assert 0.4 < decides / len(sentences) < 0.6
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [('{"text": "x"}', "decides"), ('{"text": "x", "decides": "yes"}', "true or false"), ("[", "")],
+)
+def test_a_bad_phrasebook_line_names_the_file_and_line(tmp_path: Path, line: str, why: str) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"text": "受理しました。", "decides": true}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(DecisionModelError, match=f"p.jsonl:2: .*{why}"):
+        read_sentences(path)
 
 
 def test_a_bad_label_line_names_the_file_and_line(tmp_path: Path) -> None:
@@ -98,6 +119,8 @@ def test_the_model_flags_a_decision_no_phrase_matched(resources: Resources) -> N
         ("本日付けでは受け付けておりません。", "the cue is negated"),
         ("本日付けで不備はありません。", "the only cue is negated"),
         ("> 本日付けで受け付けました。", "the resident's quoted words"),
+        ("本日付けで届いた場合も、同額となります。", "a condition, not a decision"),
+        ("書類がそろえば、本日付けで受け付けます。", "a condition, not a decision"),
     ],
 )
 def test_the_model_is_not_asked(resources: Resources, body: str, why: str) -> None:
@@ -175,5 +198,16 @@ def test_training_and_the_cli_write_a_model_the_policy_loads(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "decision_model.json" in result.output and "deciding" in result.output
     assert DecisionModel.load(out / "decision_model.json").weights == model.weights
+    # Loose sentences are added to the corpus's own.
+    with_book = train_decision([str(SETS / "twelfth.jsonl")], DECISIONS, sentences=[PHRASEBOOK])
+    extra = len(read_sentences(PHRASEBOOK))
+    assert with_book.trained["sentences"] == model.trained["sentences"] + extra
+    result = CliRunner().invoke(
+        cli,
+        ["policy", "train", str(SETS / "twelfth.jsonl"), "--decisions", str(DECISIONS)]
+        + ["--decision-sentences", str(PHRASEBOOK), "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert DecisionModel.load(out / "decision_model.json").weights == with_book.weights
     with pytest.raises(ValueError, match="needs both kinds"):
         train_decision([str(SETS / "twelfth.jsonl")], tmp_path)  # no passages: no positives

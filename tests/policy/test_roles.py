@@ -161,6 +161,21 @@ def test_a_listed_address_written_with_its_postal_code(written: str, office: boo
     assert allowlist.has_address(written) is office
 
 
+@pytest.mark.parametrize(
+    ("sentence", "venue"),
+    [
+        ("設置場所（朝霧市若葉台3丁目7番地12）へ伺います。", False),
+        ("調査場所：朝霧市若葉台3丁目7番地12", False),
+        ("開催場所：朝霧市若葉台3丁目7番地12（若葉台公民館）", True),
+    ],
+)
+def test_a_work_site_is_not_a_venue(sentence: str, venue: bool) -> None:
+    # Someone's premises block (whose they are, the reader's or another's, the text rarely says).
+    body = f"橋本 達也 様\n\n環境政策課の高木です。\n{sentence}\n"
+    role = role_of(body, "朝霧市若葉台3丁目7番地12", "POSTAL_ADDRESS")
+    assert (role == Role.ORGANIZATION) is venue
+
+
 # Category: a public facility's contact data in the body (the line naming it, then up to three
 # contact lines) is the facility's; a person's line before the data makes it that person's.
 @pytest.mark.parametrize(
@@ -304,6 +319,11 @@ def test_name_alone_on_a_line_takes_the_role_of_the_staff_surname() -> None:
         ("保健師の椎名です。", "椎名", Role.STAFF),
         ("指導主事　宇野 健から連絡します。", "宇野 健", Role.STAFF),
         ("西浜市 商工観光課　河野 美月", "河野 美月", Role.STAFF),
+        ("当日は、防災監 七尾 義則も同席します。", "七尾 義則", Role.STAFF),
+        ("上下水道事業管理者 倉本 誠の名前で文書を配ります。", "倉本 誠", Role.STAFF),
+        # A work's title in quotes is no one ("松林猿猴" before 図」), a name beside it is.
+        ("長谷川等伯筆と伝わる「松林猿猴図」屏風を指定します。", "松林猿猴", Role.ORGANIZATION),
+        ("「松林図」は松林 健さんが寄贈しました。", "松林 健", Role.THIRD_PARTY),
         # An honorific after the name: someone addressed, not the sender.
         ("PTA委員長 寺岡 正道様にもお伝えください。", "寺岡 正道", Role.THIRD_PARTY),
         ("北中学校 井筒 拓海さんが表彰されました。", "井筒 拓海", Role.THIRD_PARTY),
@@ -928,6 +948,25 @@ def test_english_ways_of_offering_the_office_phone(body: str) -> None:
         (
             "山田様の携帯（090-6624-0011）へお電話を差し上げます。",
             "090-6624-0011",
+            "PHONE_NUMBER",
+            Role.THIRD_PARTY,
+        ),
+        # The reader's number as they gave it (afternoon round).
+        (
+            "明日、いただいたご連絡先の 090-6624-0012 にこちらからお電話いたします。",
+            "090-6624-0012",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+        (
+            "ご連絡先は、お問い合わせの際に伺った 080-6624-0013 でよろしいでしょうか。",
+            "080-6624-0013",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+        (
+            "ご近所の方から伺った 080-6624-0014 にお電話しました。",
+            "080-6624-0014",
             "PHONE_NUMBER",
             Role.THIRD_PARTY,
         ),

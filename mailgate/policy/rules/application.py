@@ -38,6 +38,11 @@ CLAUSE_END = regex.compile(r"[、，,。！？!?\n]|\.(?=\s|$)")
 SENTENCE_START = regex.compile(r"[。！？!?\n]|\.(?=\s)", regex.REVERSE)
 NEGATION_REACH = 12  # characters after the phrase in which a negation still applies
 NEGATION_LOOKBACK = 60  # characters before an English phrase
+# A condition states a rule for everyone, not a decision on someone's application:
+# "月の途中から始めた場合も同額となります", "書類がそろえば受け付けます".
+CONDITION = regex.compile(
+    r"場合|ときは|時は|であれば|でしたら|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
+)
 
 
 class DecisionModelConfig(ModelFileConfig):
@@ -115,7 +120,11 @@ class ApplicationRule:
         text = unit.text
         learned = []
         for start, end in sentences(text):
-            if quoted(text, start) or _quoted(unit, start, end):
+            if (
+                quoted(text, start)
+                or _quoted(unit, start, end)
+                or CONDITION.search(text, start, end)
+            ):
                 continue
             if any((f.start or 0) < end and start < (f.end or 0) for f in found):
                 continue

@@ -121,6 +121,7 @@ def test_the_model_flags_a_decision_no_phrase_matched(resources: Resources) -> N
         ("> 本日付けで受け付けました。", "the resident's quoted words"),
         ("本日付けで届いた場合も、同額となります。", "a condition, not a decision"),
         ("書類がそろえば、本日付けで受け付けます。", "a condition, not a decision"),
+        ("本日付けの申込みは来月1日から受け付けます。", "when applications are taken"),
     ],
 )
 def test_the_model_is_not_asked(resources: Resources, body: str, why: str) -> None:

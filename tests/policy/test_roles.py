@@ -161,6 +161,16 @@ def test_a_listed_address_written_with_its_postal_code(written: str, office: boo
     assert allowlist.has_address(written) is office
 
 
+def test_an_office_later_in_the_sentence_does_not_own_the_address() -> None:
+    body = (
+        "石原 様\n\n手帳をお持ちとのことですので、新しいご住所（緑川区旭町三丁目4番11号 旭ハイツ102）"
+        "への記載の変更は、東庁舎2階の障害者福祉課の窓口でお手続きください。\n"
+    )
+    assert (
+        role_of(body, "緑川区旭町三丁目4番11号 旭ハイツ102", "POSTAL_ADDRESS") != Role.ORGANIZATION
+    )
+
+
 @pytest.mark.parametrize(
     ("sentence", "venue"),
     [
@@ -961,6 +971,12 @@ def test_english_ways_of_offering_the_office_phone(body: str) -> None:
         (
             "ご連絡先は、お問い合わせの際に伺った 080-6624-0013 でよろしいでしょうか。",
             "080-6624-0013",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+        (
+            "封筒に記載のあった携帯電話（090-6624-0015）へ、平日の日中にお電話します。",
+            "090-6624-0015",
             "PHONE_NUMBER",
             Role.RECIPIENT,
         ),

@@ -40,6 +40,10 @@ NEGATION_REACH = 12  # characters after the phrase in which a negation still app
 NEGATION_LOOKBACK = 60  # characters before an English phrase
 # A condition states a rule for everyone, not a decision on someone's application:
 # "月の途中から始めた場合も同額となります", "書類がそろえば受け付けます".
+# When applications are taken, not that one was: "申込みは来月1日から受け付けます", "受付期間は…".
+SCHEDULE = regex.compile(
+    r"(?:から|より|まで|以降|までの間)[、,]?[ \u3000]*(?:受け付け|受付)|受付(?:期間|時間|開始|日)"
+)
 CONDITION = regex.compile(
     r"場合|ときは|時は|であれば|でしたら|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
 )
@@ -124,6 +128,7 @@ class ApplicationRule:
                 quoted(text, start)
                 or _quoted(unit, start, end)
                 or CONDITION.search(text, start, end)
+                or SCHEDULE.search(text, start, end)
             ):
                 continue
             if any((f.start or 0) < end and start < (f.end or 0) for f in found):

@@ -48,6 +48,9 @@ def test_birth_dates_are_found(text: str, expected: str) -> None:
         "生年月日：1978年2月30日",  # no such day
         "生年月日：2099年1月1日",  # in the future
         "回,日付\n第1回,2024/12/23\n",
+        # The date an age is counted at, not anyone's birth date.
+        "一時保育は、令和7年4月1日時点で満1歳以上のお子さまが対象です",
+        "2025年4月1日現在で65歳以上の方",
     ],
 )
 def test_dates_without_birth_context_are_not_found(text: str) -> None:

@@ -253,13 +253,12 @@ def policy_train(
             if path and not Path(path).is_file():
                 raise CheckError(f"no such file: {path}")
         pairs.append((corpus, deployment or None))
+    paths = [corpus for corpus, _ in pairs]
     try:
         context = train(pairs, policy_file=policy_file, c=c)
-        disclosure = train_disclosure([corpus for corpus, _ in pairs], c=c)
+        disclosure = train_disclosure(paths, c=c)
         decision = (
-            train_decision(
-                [corpus for corpus, _ in pairs], decisions, sentences=decision_sentences, c=c
-            )
+            train_decision(paths, decisions, sentences=decision_sentences, c=c)
             if decisions
             else None
         )

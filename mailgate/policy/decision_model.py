@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mailgate.policy.sentence_model import SentenceModel, SentenceModelError, quoted, sentences
+from mailgate.policy.sentence_model import SentenceModel, SentenceModelError, open_sentences
 
 DECISION_REASON = "application_or_disposition"
 T = TypeVar("T")
@@ -82,7 +82,5 @@ def labelled_sentences(
     if decides and not passages:
         return
     body = record.get("body", "")
-    for start, end in sentences(body):
-        if quoted(body, start):
-            continue
+    for start, end in open_sentences(body):
         yield body[start:end], any(s < end and start < e for s, e in passages or ())

@@ -23,6 +23,7 @@ from mailgate.policy.sentence_model import (
     SentenceModel,
     SentenceModelError,
     grams,
+    open_sentences,
     quoted,
     sentences,
 )
@@ -57,7 +58,5 @@ def labelled_sentences(record: dict[str, Any]) -> Iterator[tuple[str, bool]]:
     SENSITIVE span touches it."""
     body = record.get("body", "")
     spans = [s for s in record.get("spans", []) if s["type"] == "SENSITIVE"]
-    for start, end in sentences(body):
-        if quoted(body, start):
-            continue
+    for start, end in open_sentences(body):
         yield body[start:end], any(s["start"] < end and start < s["end"] for s in spans)

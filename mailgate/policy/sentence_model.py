@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -32,6 +32,15 @@ def quoted(text: str, start: int) -> bool:
     """Whether the sentence starts on a line quoted from the resident's mail."""
     line_start = text.rfind("\n", 0, start) + 1
     return text[line_start:start].lstrip().startswith(">") or text[start:].lstrip().startswith(">")
+
+
+def open_sentences(text: str, taken: Iterable[tuple[int, int]] = ()) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence a sentence model reads, and is trained on: not quoted from
+    the resident (`>`) and not overlapping a span in `taken` (what the rules already flagged)."""
+    spans = list(taken)
+    for start, end in sentences(text):
+        if not quoted(text, start) and not any(a < end and start < b for a, b in spans):
+            yield start, end
 
 
 def grams(sentence: str) -> set[str]:

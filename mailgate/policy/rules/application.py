@@ -30,7 +30,7 @@ from mailgate.policy.dictionaries import (
 from mailgate.policy.findings import Finding, Reason
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.rules.base import ModelFileConfig, Resources, RuleConfig
-from mailgate.policy.sentence_model import quoted, sentences
+from mailgate.policy.sentence_model import open_sentences
 from mailgate.policy.units import TextUnit
 from mailgate.resources import data_dir
 
@@ -123,15 +123,12 @@ class ApplicationRule:
         """Sentences the model reads as accepting or deciding, where no phrase matched."""
         text = unit.text
         learned = []
-        for start, end in sentences(text):
+        for start, end in open_sentences(text, [(f.start or 0, f.end or 0) for f in found]):
             if (
-                quoted(text, start)
-                or _quoted(unit, start, end)
+                _quoted(unit, start, end)
                 or CONDITION.search(text, start, end)
                 or SCHEDULE.search(text, start, end)
             ):
-                continue
-            if any((f.start or 0) < end and start < (f.end or 0) for f in found):
                 continue
             # 「不備はありませんでしたので、受け付けました」: one negated cue is not the sentence.
             cues = self.cues.finditer(text, start, end)

@@ -33,11 +33,12 @@ from mailgate.policy.dictionaries import (
     scan_units,
     unwrap,
 )
-from mailgate.policy.disclosure_model import GENERAL, DisclosureModel, load_model, quoted, sentences
+from mailgate.policy.disclosure_model import GENERAL, DisclosureModel, load_model
 from mailgate.policy.findings import Finding, Reason
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.rules.base import Resources, RuleConfig
 from mailgate.policy.rules.sensitive_config import CATEGORY_LABELS, SensitiveDataConfig
+from mailgate.policy.sentence_model import open_sentences
 from mailgate.policy.units import TextUnit
 
 SENTENCE_END = regex.compile(r"[。！？!?\n]|\.(?=\s)")
@@ -160,10 +161,8 @@ class SensitiveDataRule:
         """Sentences the model reads as a disclosure, where the rules found none."""
         text = unit.text
         learned = []
-        for start, end in sentences(text):
-            if quoted(text, start) or GENERAL.search(text, start, end):
-                continue
-            if any((f.start or 0) < end and start < (f.end or 0) for f in found):
+        for start, end in open_sentences(text, [(f.start or 0, f.end or 0) for f in found]):
+            if GENERAL.search(text, start, end):
                 continue
             term = next(
                 (

@@ -31,13 +31,14 @@ bench: $(STAMP)
 
 # Retrain the learned models (docs/policy.md) from the labelled corpora:
 # the shared dev set and every labelled set under tests/fixtures/policy (with its deployment),
-# the decision passages marked in each (tests/fixtures/policy/decisions) and the decision
-# phrasebook (loose labelled sentences, tests/fixtures/policy/phrasebook).
+# the decision passages marked in each (tests/fixtures/policy/decisions) and the decision and
+# disclosure phrasebooks (loose labelled sentences, tests/fixtures/policy/phrasebook).
 FIXTURES := tests/fixtures/policy
 CORPORA := ../shared/corpus/dev.jsonl $(foreach f,$(wildcard $(FIXTURES)/*.jsonl),$(f)$(if $(wildcard $(f:.jsonl=-deployment.toml)),:$(f:.jsonl=-deployment.toml)))
 models: $(STAMP)
 	$(BIN)/mailgate policy train $(CORPORA) --decisions $(FIXTURES)/decisions \
-		--decision-sentences $(FIXTURES)/phrasebook/decisions.jsonl --out policies/models
+		--decision-sentences $(FIXTURES)/phrasebook/decisions.jsonl \
+		--disclosure-sentences $(FIXTURES)/phrasebook/disclosures.jsonl --out policies/models
 
 clean:
 	rm -rf $(VENV) var build dist

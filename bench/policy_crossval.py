@@ -17,9 +17,10 @@ What it runs
     examples   each set's context-model examples (the rules' body findings, which needs one
                policy pass per set), disclosure examples (its sentences) and decision examples
                (its sentences, with the passages of ``tests/fixtures/policy/decisions/<set>.jsonl``)
-               are drawn once; the decision phrasebook (``--decision-sentences``, default
-               ``tests/fixtures/policy/phrasebook/decisions.jsonl``) belongs to no set and is in
-               every fold's training, as in ``make models``
+               are drawn once; the phrasebooks (``--decision-sentences`` and
+               ``--disclosure-sentences``, default ``tests/fixtures/policy/phrasebook/
+               decisions.jsonl`` and ``disclosures.jsonl``) belong to no set and are in every
+               fold's training, as in ``make models``
     folds      per set: fit the three models on the other sets' examples
                (``training.fit_context``, ``fit_sentences``, same C as
                ``make models``), write them to a temporary folder, and judge the set three ways:
@@ -53,8 +54,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mailgate.policy.decision_model import DecisionModel, read_sentences  # noqa: E402
+from mailgate.policy.decision_model import DecisionModel  # noqa: E402
+from mailgate.policy.decision_model import read_sentences as read_decisions  # noqa: E402
 from mailgate.policy.disclosure_model import DisclosureModel  # noqa: E402
+from mailgate.policy.disclosure_model import read_sentences as read_disclosures  # noqa: E402
 from mailgate.policy.evaluate import evaluate, read_corpus, read_deployment  # noqa: E402
 from mailgate.policy.loader import default_policy_path, load_policy  # noqa: E402
 from mailgate.policy.rules.base import Resources  # noqa: E402
@@ -70,7 +73,10 @@ from mailgate.policy.training import (  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "policy"
 DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
 DECISIONS = FIXTURES / "decisions"
-PHRASEBOOK = FIXTURES / "phrasebook" / "decisions.jsonl"
+PHRASEBOOKS = {
+    "decision_sentences": FIXTURES / "phrasebook" / "decisions.jsonl",
+    "disclosure_sentences": FIXTURES / "phrasebook" / "disclosures.jsonl",
+}
 MODELS_OFF = {
     "personal_data": {"context_model": {"file": ""}},
     "sensitive_data": {"disclosure_model": {"file": ""}},
@@ -157,7 +163,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
         )
     # Loose sentences belong to no set: every fold trains on them (as make models does).
-    phrasebook = [p for path in args.decision_sentences for p in read_sentences(path)]
+    phrasebook = [p for path in args.decision_sentences for p in read_decisions(path)]
+    disclosures = [p for path in args.disclosure_sentences for p in read_disclosures(path)]
     overrides = thresholds(args)
     rows = []
     with tempfile.TemporaryDirectory(prefix="mailgate-crossval-") as tmp:
@@ -182,7 +189,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     c=args.c,
                 )
                 for kind, key, extra in (
-                    (DisclosureModel, "disclosure", []),
+                    (DisclosureModel, "disclosure", disclosures),
                     (DecisionModel, "decision", phrasebook),
                 )
             )
@@ -221,6 +228,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "flag_at": args.flag_at,
             "decide_at": args.decide_at,
             "decision_sentences": len(phrasebook),
+            "disclosure_sentences": len(disclosures),
             "sets": len(rows),
         },
         "sets": rows,
@@ -250,11 +258,18 @@ def main() -> None:
         default=None,
         help="loose decision sentences for every fold (default: the phrasebook; '' for none)",
     )
+    parser.add_argument(
+        "--disclosure-sentences",
+        action="append",
+        default=None,
+        help="loose disclosure sentences for every fold (default: the phrasebook; '' for none)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     args = parser.parse_args()
-    if args.decision_sentences is None:
-        args.decision_sentences = [str(PHRASEBOOK)] if PHRASEBOOK.is_file() else []
-    args.decision_sentences = [path for path in args.decision_sentences if path]
+    for option, default in PHRASEBOOKS.items():
+        if getattr(args, option) is None:
+            setattr(args, option, [str(default)] if default.is_file() else [])
+        setattr(args, option, [path for path in getattr(args, option) if path])
     result = run(args)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -232,6 +232,14 @@ def policy_eval(
     help='Extra labelled sentences for the decision model, {"text", "decides"} a line '
     "(tests/fixtures/policy/phrasebook/decisions.jsonl).",
 )
+@click.option(
+    "--disclosure-sentences",
+    "disclosure_sentences",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help='Extra labelled sentences for the disclosure model, {"text", "discloses"} a line '
+    "(tests/fixtures/policy/phrasebook/disclosures.jsonl).",
+)
 @click.option("--c", "c", default=1.0, show_default=True, help="Inverse regularisation strength.")
 def policy_train(
     corpora: tuple[str, ...],
@@ -239,11 +247,12 @@ def policy_train(
     out: str,
     decisions: str | None,
     decision_sentences: tuple[str, ...],
+    disclosure_sentences: tuple[str, ...],
     c: float,
 ) -> None:
     """Train the learned models from labelled CORPUS.jsonl[:DEPLOYMENT.toml] files."""
-    from mailgate.policy.decision_model import DecisionModelError
     from mailgate.policy.evaluate import DeploymentError
+    from mailgate.policy.sentence_model import SentenceModelError
     from mailgate.policy.training import train, train_decision, train_disclosure
 
     pairs: list[tuple[str, str | None]] = []
@@ -256,7 +265,7 @@ def policy_train(
     paths = [corpus for corpus, _ in pairs]
     try:
         context = train(pairs, policy_file=policy_file, c=c)
-        disclosure = train_disclosure(paths, c=c)
+        disclosure = train_disclosure(paths, sentences=disclosure_sentences, c=c)
         decision = (
             train_decision(paths, decisions, sentences=decision_sentences, c=c)
             if decisions
@@ -266,7 +275,7 @@ def policy_train(
         raise CheckError(
             f"training needs scikit-learn (pip install 'mailgate[train]'): {exc}"
         ) from exc
-    except (DeploymentError, DecisionModelError, ValueError) as exc:
+    except (DeploymentError, SentenceModelError, ValueError) as exc:
         raise CheckError(str(exc)) from exc
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)

@@ -15,15 +15,19 @@ could be decisions at all; the model tells 「受け付けました」 from 「�
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from mailgate.policy.sentence_model import SentenceModel, SentenceModelError, open_sentences
+from mailgate.policy import sentence_model
+from mailgate.policy.sentence_model import (
+    SentenceModel,
+    SentenceModelError,
+    open_sentences,
+    parsed_lines,
+)
 
 DECISION_REASON = "application_or_disposition"
-T = TypeVar("T")
 
 
 DecisionModelError = SentenceModelError  # also for a decision label file that cannot be read
@@ -41,35 +45,16 @@ def read_labels(path: str | Path) -> dict[str, list[tuple[int, int]]]:
     """A corpus's decision passages: message id -> body (start, end) offsets.
 
     One JSON object a line: {"id": "A-0001", "spans": [[start, end], ...]}."""
-    return dict(_parsed_lines(path, "decision label", _label))
+    return dict(parsed_lines(path, "decision label", _label))
 
 
 def read_sentences(path: str | Path) -> list[tuple[str, bool]]:
-    """Loose training sentences: one {"text": "...", "decides": true|false} a line."""
-    return list(_parsed_lines(path, "decision sentence", _sentence))
+    """The decision phrasebook: one {"text": "...", "decides": true|false} a line."""
+    return sentence_model.read_sentences(path, "decides", "decision sentence")
 
 
 def _label(item: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
     return str(item["id"]), [(int(s), int(e)) for s, e in item["spans"]]
-
-
-def _sentence(item: dict[str, Any]) -> tuple[str, bool]:
-    if not isinstance(item["decides"], bool):
-        raise TypeError("decides must be true or false")
-    return str(item["text"]), item["decides"]
-
-
-def _parsed_lines(path: str | Path, what: str, parse: Callable[[dict[str, Any]], T]) -> Iterator[T]:
-    """Each non-blank JSON line of the file through `parse`; a bad one raises
-    DecisionModelError naming the file and line."""
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                yield parse(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise DecisionModelError(f"{path}:{number}: not a {what}: {exc}") from exc
 
 
 def labelled_sentences(

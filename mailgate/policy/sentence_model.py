@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 from mailgate.policy.context_model import read_model_file
 
@@ -50,7 +50,35 @@ def grams(sentence: str) -> set[str]:
 
 
 class SentenceModelError(ValueError):
-    """A model file that is missing, unreadable or not a model of its format."""
+    """A model file that is missing, unreadable or not a model of its format, or a training
+    file (labels, loose sentences) with a bad line."""
+
+
+T = TypeVar("T")
+
+
+def parsed_lines(path: str | Path, what: str, parse: Callable[[dict[str, Any]], T]) -> Iterator[T]:
+    """Each non-blank JSON line of the file through `parse`; a bad one raises
+    SentenceModelError naming the file and line."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield parse(json.loads(line))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise SentenceModelError(f"{path}:{number}: not a {what}: {exc}") from exc
+
+
+def read_sentences(path: str | Path, flag: str, what: str) -> list[tuple[str, bool]]:
+    """Loose training sentences (a phrasebook): one {"text": "...", <flag>: true|false} a line."""
+
+    def sentence(item: dict[str, Any]) -> tuple[str, bool]:
+        if not isinstance(item[flag], bool):
+            raise TypeError(f"{flag} must be true or false")
+        return str(item["text"]), item[flag]
+
+    return list(parsed_lines(path, what, sentence))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from mailgate.policy.context_model import MODEL_TYPES, ContextModel, features
 from mailgate.policy.decision_model import DecisionModel, read_labels, read_sentences
 from mailgate.policy.decision_model import labelled_sentences as decision_sentences
 from mailgate.policy.disclosure_model import DisclosureModel, labelled_sentences
+from mailgate.policy.disclosure_model import read_sentences as read_disclosures
 from mailgate.policy.evaluate import (
     blocking_labels,
     corpus_mail,
@@ -180,11 +181,22 @@ def labels_for(corpus: str | Path, decisions: str | Path) -> dict[str, list[tupl
 
 
 def train_disclosure(
-    corpora: list[str], *, c: float = 1.0, prune_below: float = 1e-3
+    corpora: list[str],
+    *,
+    sentences: Sequence[str | Path] = (),
+    c: float = 1.0,
+    prune_below: float = 1e-3,
 ) -> DisclosureModel:
-    """A disclosure model from labelled corpora; raises ValueError without both classes."""
+    """A disclosure model from labelled corpora plus loose labelled sentences
+    (disclosure_model.read_sentences) from `sentences` files; raises ValueError without
+    both classes."""
     return _train_sentences(
-        DisclosureModel, corpora, lambda _, records: disclosure_examples(records), c, prune_below
+        DisclosureModel,
+        corpora,
+        lambda _, records: disclosure_examples(records),
+        c,
+        prune_below,
+        extra=[pair for path in sentences for pair in read_disclosures(path)],
     )
 
 

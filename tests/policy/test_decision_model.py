@@ -63,25 +63,6 @@ def test_labels_mark_the_deciding_sentence_and_skip_unmarked_decisions() -> None
     assert [flag for _, flag in labelled_sentences(allowed, None)] == [False, False]
 
 
-def test_the_phrasebook_holds_both_kinds_once_each() -> None:
-    sentences = read_sentences(PHRASEBOOK)
-    texts = [text for text, _ in sentences]
-    assert len(texts) == len(set(texts)) >= 600
-    decides = sum(flag for _, flag in sentences)
-    assert 0.4 < decides / len(sentences) < 0.6
-
-
-@pytest.mark.parametrize(
-    ("line", "why"),
-    [('{"text": "x"}', "decides"), ('{"text": "x", "decides": "yes"}', "true or false"), ("[", "")],
-)
-def test_a_bad_phrasebook_line_names_the_file_and_line(tmp_path: Path, line: str, why: str) -> None:
-    path = tmp_path / "p.jsonl"
-    path.write_text('{"text": "受理しました。", "decides": true}\n' + line + "\n", encoding="utf-8")
-    with pytest.raises(DecisionModelError, match=f"p.jsonl:2: .*{why}"):
-        read_sentences(path)
-
-
 def test_a_bad_label_line_names_the_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_text('{"id": "A", "spans": [[1, 2]]}\n{"id": "B"}\n', encoding="utf-8")

@@ -7,8 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from mailgate.cli import cli
 from mailgate.policy.chain import check
+from mailgate.policy.disclosure_model import (
+    GENERAL as GENERAL_MARKERS,
+)
 from mailgate.policy.disclosure_model import (
     DisclosureModel,
     DisclosureModelError,
@@ -16,6 +21,7 @@ from mailgate.policy.disclosure_model import (
     labelled_sentences,
     load_model,
     quoted,
+    read_sentences,
     sentences,
 )
 from mailgate.policy.loader import Policy, PolicyError, load_policy
@@ -27,6 +33,7 @@ from mailgate.policy.training import train_disclosure
 from mailgate.policy.units import TextUnit
 
 SETS = Path(__file__).resolve().parents[1] / "fixtures" / "policy"
+PHRASEBOOK = SETS / "phrasebook" / "disclosures.jsonl"
 
 
 def test_sentences_end_at_a_full_stop_or_a_line_break() -> None:
@@ -186,3 +193,42 @@ def test_training_needs_a_disclosure(tmp_path: Path) -> None:
     corpus.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="needs both kinds"):
         train_disclosure([str(corpus)])
+
+
+def test_phrasebook_sentences_are_added_to_the_corpus_sentences(tmp_path: Path) -> None:
+    corpus = str(SETS / "twelfth.jsonl")
+    plain = train_disclosure([corpus])
+    with_book = train_disclosure([corpus], sentences=[PHRASEBOOK])
+    book = read_sentences(PHRASEBOOK)
+    assert with_book.trained["sentences"] == plain.trained["sentences"] + len(book)
+    assert with_book.trained["disclosing_sentences"] == plain.trained["disclosing_sentences"] + sum(
+        flag for _, flag in book
+    )
+    out = tmp_path / "models"
+    result = CliRunner().invoke(
+        cli,
+        ["policy", "train", corpus, "--disclosure-sentences", str(PHRASEBOOK), "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert DisclosureModel.load(out / "disclosure_model.json").weights == with_book.weights
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x"}\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["policy", "train", corpus, "--disclosure-sentences", str(bad), "--out", str(out)]
+    )
+    assert result.exit_code != 0 and "bad.jsonl:1" in result.output
+
+
+@pytest.mark.parametrize(
+    ("clause", "general"),
+    [
+        ("受給している方が対象です", True),
+        ("お持ちの世帯は", True),
+        ("相手方が住民票の写しを取れないように", False),  # the other party, someone
+        ("ご主人が酔うと", False),
+        ("配偶者が転居先を", False),
+        ("ご本人は", False),
+    ],
+)
+def test_general_markers_are_not_a_named_person(clause: str, general: bool) -> None:
+    assert bool(GENERAL_MARKERS.search(clause)) is general

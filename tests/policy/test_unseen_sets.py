@@ -52,17 +52,17 @@ def test_the_kept_sets_are_judged_as_recorded(default_policy: Policy, name: str)
 
 
 # Still judged wrongly with the deployment (after the 2026-11-27 rounds and the models retrained
-# on all sets): a child named by given name only in English, officers of residents' bodies
-# whose titles read like officials', disclosures worded
-# like procedure (就労継続支援), a historical person only in an attachment, …
+# on all sets, the forty-fourth included): a child named by given name only in English,
+# officers of residents' bodies whose titles read like officials', disclosures worded like
+# procedure (就労継続支援), a historical person only in an attachment, …
 KNOWN_WRONG = {
-    "fourteenth": {"N14-0017", "N14-0038", "N14-0046", "N14-0049"},
+    "fourteenth": {"N14-0017", "N14-0046", "N14-0049"},
     "fifteenth": {"N14-0039"},
-    "sixteenth": {"N15-0011", "N15-0025", "N15-0032", "N15-0033", "N15-0046"},
+    "sixteenth": {"N15-0025", "N15-0032", "N15-0033", "N15-0046"},
     "seventeenth": {"N16-0043"},
     "eighteenth": {"R18-0036"},
     "nineteenth": {"R19-0020", "R19-0033"},
-    "twentieth": {"R20-0003", "R20-0005", "R20-0018", "R20-0028", "R20-0047"},
+    "twentieth": {"R20-0005", "R20-0018"},
     "twentyfirst": {"Q21-0011", "Q21-0044"},
     "twentysecond": {"Q22-0015"},
     "twentyfourth": {"P24-0010", "P24-0023"},
@@ -74,10 +74,8 @@ KNOWN_WRONG = {
     "thirtythird": {"J33-0020", "J33-0036"},
     "thirtyfourth": {"H34-0016"},
     "thirtyfifth": {"G35-0037"},
-    "thirtysixth": {"F36-0037"},
     "thirtyeighth": {"D38-0040"},
     "thirtyninth": {"C39-0004", "C39-0035"},
-    "fortieth": {"B40-0024"},
     "fortyfirst": {"A41-0011"},
 }
 

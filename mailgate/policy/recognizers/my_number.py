@@ -16,6 +16,7 @@ from mailgate.policy.recognizers.numbers import (
     with_context,
     words,
 )
+from mailgate.policy.text import normalise
 
 # 12 digits, plain or grouped 4-4-4 with spaces or hyphens (normalised text).
 PATTERN = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{4}")
@@ -37,6 +38,15 @@ OTHER_NUMBERS = words("免許", "licence", "license", *REFERENCE_WORDS)
 SCORE_VALID = 0.85
 SCORE_WITH_CONTEXT = 1.0
 SCORE_OTHER_CAPTION = 0.3
+SCORE_MISTYPED = 0.9
+# A number written right after its caption ("マイナンバー：7305 1928 4637") is someone's
+# My Number even when a digit is mistyped and the check digit fails: most of it is right.
+# Not "マイナンバーカード" (the card's own numbers are not the My Number).
+CAPTION_RIGHT_BEFORE = re.compile(
+    r"(?:個人番号|マイナンバー|my number|individual number)(?!カード|card)"
+    r"[ \t]*(?:[:：]|は|is|=)?[ \t]*[(（「]?[ \t]*$",
+    re.IGNORECASE,
+)
 
 
 def check_digit(first_eleven: str) -> int:
@@ -67,7 +77,11 @@ class MyNumberRecognizer(IdentifierRecognizer):
             if not bounded(norm, start, end, joiners=joiners_of(match.group())):
                 continue
             if not is_valid(digits_of(match.group())):
-                continue  # an order or reservation number, not a My Number
+                # An order or reservation number, not a My Number, unless it is captioned as one.
+                if CAPTION_RIGHT_BEFORE.search(normalise(text[max(0, start - 20) : start])):
+                    why = "12 digits captioned as a My Number (the check digit fails: mistyped?)"
+                    yield Candidate(start, end, SCORE_MISTYPED, "my_number_captioned", why)
+                continue
             window = context_of(text, start, end)
             word = window.find(CONTEXT)
             if word:

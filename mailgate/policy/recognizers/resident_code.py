@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from mailgate.policy.recognizers.numbers import CaptionedNumberRecognizer, words
+from mailgate.policy.recognizers.numbers import (
+    Candidate,
+    CaptionedNumberRecognizer,
+    bounded,
+    digits_of,
+    joiners_of,
+    words,
+)
+from mailgate.policy.text import normalise
 
 # 11 digits, plain or grouped 4-4-3 (mobile numbers are also 11 digits: context decides).
 PATTERN = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{3}|\d{11}")
@@ -12,6 +21,10 @@ PATTERN = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{3}|\d{11}")
 CONTEXT = words(
     "住民票コード", "住民票番号", "resident record code", "juminhyo code", "resident code"
 )
+# How far a caption may stand from a number that cannot be a phone number: in a reply the
+# code often sits a line or two under the sentence that names it ("住民票コードを書くように
+# 言われました。\n> 以前届いた通知には 48205917364 と…") or is named after it.
+WIDE_BEFORE, WIDE_AFTER = 120, 60
 
 
 class ResidentCodeRecognizer(CaptionedNumberRecognizer):
@@ -20,3 +33,21 @@ class ResidentCodeRecognizer(CaptionedNumberRecognizer):
     CONTEXT = CONTEXT
     PATTERN_NAME = "resident_code_11_digits"
     DESCRIPTION = "11 digits with the resident record code context word"
+
+    def candidates(self, text: str, norm: str) -> Iterator[Candidate]:
+        near = list(super().candidates(text, norm))
+        yield from near
+        taken = {(c.start, c.end) for c in near}
+        for match in PATTERN.finditer(norm):
+            start, end = match.span()
+            # Domestic phone numbers start with 0; other 11-digit runs are the ones a far
+            # caption may claim.
+            if (start, end) in taken or digits_of(match.group()).startswith("0"):
+                continue
+            if not bounded(norm, start, end, joiners=joiners_of(match.group())):
+                continue
+            around = normalise(text[max(0, start - WIDE_BEFORE) : end + WIDE_AFTER]).casefold()
+            word = next((w for w in CONTEXT if w in around), None)
+            if word:
+                why = f"11 digits (not a phone number) in a passage about the {word}"
+                yield Candidate(start, end, self.SCORE, self.PATTERN_NAME, why)

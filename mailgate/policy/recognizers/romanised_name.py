@@ -37,7 +37,11 @@ _NOT_NAME_WORDS = (
     "Recycling Collection Cleaning Clean Tourism Tourist Culture Cultural Sports Citizen Citizens "
     "Civic Town Village County District Area Zone Region North South East West Central Chubu "
     "Annual General Special Basic Monthly Total Amount Deadline Period Schedule Contact Address "
-    "Phone Mobile Online Portal Website Internet My"
+    "Phone Mobile Online Portal Website Internet My "
+    # Places and the ways to them ("Misagozaki Port", "Somatawa Junior High").
+    "Port Harbor Harbour Island Islands Bay Beach Coast Cape Bridge River Lake Pond Mountain Mount "
+    "Valley Forest Castle Terminal Airport Ferry Line Bus Stop Junior High Elementary Kindergarten "
+    "Nursery Gym Gymnasium Pool Stadium Field Ground Grounds Campground Trail Course"
 )
 
 

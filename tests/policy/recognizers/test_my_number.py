@@ -56,7 +56,9 @@ def test_valid_my_numbers_are_found(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        f"個人番号：{INVALID}",  # fails the check digit
+        f"番号：{INVALID}",  # fails the check digit, and no My Number caption
+        f"個人番号の確認書類と、予約番号 {INVALID}",  # the caption is not this number's
+        f"マイナンバーカード {INVALID}",  # the card, not the number
         f"予約番号 {with_wrong_check('25531190482')} のご予約",
         f"法人番号（{VALID}7）",  # 13 digits: a corporate number
         f"法人番号（3{VALID}）",
@@ -68,6 +70,22 @@ def test_valid_my_numbers_are_found(text: str, expected: str) -> None:
 )
 def test_non_my_numbers_are_not_found(text: str) -> None:
     assert found(recognizer, text, threshold=0.0) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"個人番号：{INVALID}",
+        f"マイナンバー：{grouped(INVALID, ' ')}",
+        f"> 手続きに必要かもしれないので書いておきます。マイナンバー（{INVALID}）",
+        f"My Number: {INVALID}",
+    ],
+)
+def test_a_mistyped_number_right_after_its_caption_is_still_found(text: str) -> None:
+    # A digit wrong means the check digit fails, but the other eleven are someone's number.
+    [result] = recognizer.analyze(text, ["JP_MY_NUMBER"], None)
+    assert result.score == pytest.approx(0.9)
+    assert "mistyped" in result.analysis_explanation.textual_explanation
 
 
 @pytest.mark.parametrize("caption", ["注文番号", "予約番号", "運転免許証 第", "Order no.", "Ref:"])

@@ -147,6 +147,8 @@ def test_title_after_the_name_is_not_part_of_it(
         "The Lump-sum Withdrawal Payment is applied for after you leave Japan.",
         "Please bring it to the Public Health Section.",
         "The Child Care Allowance is paid every four months.",
+        "The ferry leaves Misagozaki Port at 8:10 (inside the Misagozaki Port terminal).",
+        "Take the bus from Kawanishi Station to Somatawa Junior High.",
     ],
 )
 def test_places_buildings_and_terms_are_not_names(analyzer: Analyzer, text: str) -> None:

@@ -24,6 +24,32 @@ def test_resident_codes_are_found(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "> 住民票コードを書くように言われました。\n> 以前届いた通知には 48205917364 と"
+            "書いてあったと思うのですが、この番号で合っていますか。",
+            "48205917364",
+        ),
+        (
+            "お知らせいただいた番号（38471920563）は、遠藤様の現在の住民票コードと一致しています。",
+            "38471920563",
+        ),
+    ],
+)
+def test_a_code_a_line_from_its_caption_is_found(text: str, expected: str) -> None:
+    assert found(recognizer, text, threshold=0.8) == [expected]
+
+
+def test_a_phone_number_in_a_passage_about_the_code_is_not_one() -> None:
+    text = (
+        "住民票コードの通知票の再発行については、窓口で本人確認書類をご提示のうえ"
+        "お申し出ください。担当の携帯 09031782264 でも承ります。"
+    )
+    assert found(recognizer, text, threshold=0.0) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "52019837460",  # no context

@@ -447,6 +447,16 @@ LATER_DISCLOSURES = [
     ("福祉事務所から保護費を受け取っておられる間は、加入されません。", "保護費"),
     ("元配偶者の方からの暴力を避けて転居された経緯を伺いました。", "暴力"),
     ("お子さまがことばの発達がゆっくりで、療育に通っているとのことです。", "発達"),
+    # a health event, what someone carries or takes, what an examination found
+    ("お母様が昨年脳出血で倒れられてから、", "脳出血"),
+    ("お嬢さんはエピペンを持ち歩いておられるとのことで、", "エピペン"),
+    ("先月から抗うつ薬を飲み始めたとのことでした。", "抗うつ薬"),
+    ("内視鏡の検査で胃に潰瘍が見つかり、来週入院されます。", "潰瘍"),
+    ("ご主人は事故のあと右足が不自由になり、", "不自由"),
+    # violence told plainly, and a flight from it
+    ("以前、ご本人から「夫が子どもを叩く」というご相談がありました。", "叩"),
+    ("She moved out because of her husband's violence.", "violence"),
+    ("ご主人からの暴力から逃れるために引っ越されたと伺っています。", "暴力"),
 ]
 
 
@@ -471,6 +481,9 @@ def test_later_disclosure_wordings_block(
         "The Ryoiku Techo is issued by the prefecture.",
         "生活保護を受給されている方や、住民税非課税の世帯の方は、保険料が軽減されます。",
         "面談では、お子さんのアレルギーの有無を確認させていただきます。",
+        "心筋梗塞で倒れた方への応急手当の講習会を開きます。",
+        "抗うつ薬を飲んでいる方は、車の運転にご注意ください。",
+        "がんが見つかった場合の相談窓口をご案内します。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

@@ -52,11 +52,11 @@ def test_the_kept_sets_are_judged_as_recorded(default_policy: Policy, name: str)
 
 
 # Still judged wrongly with the deployment (after the 2026-11-27 rounds and the models retrained
-# on all sets, the forty-fourth included): a child named by given name only in English,
+# on all sets, the forty-seventh included): a child named by given name only in English,
 # officers of residents' bodies whose titles read like officials', disclosures worded like
 # procedure (就労継続支援), a historical person only in an attachment, …
 KNOWN_WRONG = {
-    "fourteenth": {"N14-0017", "N14-0046", "N14-0049"},
+    "fourteenth": {"N14-0017", "N14-0038", "N14-0046", "N14-0049"},
     "fifteenth": {"N14-0039"},
     "sixteenth": {"N15-0025", "N15-0032", "N15-0033", "N15-0046"},
     "seventeenth": {"N16-0043"},
@@ -77,6 +77,7 @@ KNOWN_WRONG = {
     "thirtyeighth": {"D38-0040"},
     "thirtyninth": {"C39-0004", "C39-0035"},
     "fortyfirst": {"A41-0011"},
+    "fortysixth": {"Z46-0023"},
 }
 
 

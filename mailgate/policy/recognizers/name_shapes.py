@@ -13,13 +13,15 @@ ENTITY = "PERSON"
 STRONG, NER_ONLY, WEAK = 0.85, 0.6, 0.3
 
 HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
-# Words that take an honorific but name no one, and organisation words a name never ends in.
+# Words that take an honorific but name no one, and organisation words a name never ends in
+# (霧里交通, 川淵駅前こども園).
 NOT_NAME = re.compile(
     r"(お客|皆|保護者|担当者|担当|ご家族|家族|お母|お父|ご両親|奥|ご主人|旦那|お子|お嬢|"
     r"ご本人|本人|各位|委員|会員|利用者|住民|区民|市民|関係者|事業者|御中|先方|相手方|ご遺族|"
     r"漁協|農協|社協|生協|JA|組合|役場|医院|商店|旅館|薬局|番号|記号|"
     r"町会|自治会|商店街|協議会|委員会|課|係|部|室|区役所|役所|センター|会館|ホール|神社|寺|"
-    r"株式会社|有限会社|法人|協会|組合|団体|学校|小学校|中学校|病院|地区|支所|事務所|出張所)$"
+    r"株式会社|有限会社|法人|協会|組合|団体|学校|小学校|中学校|病院|地区|支所|事務所|出張所|"
+    r"こども園|保育園|幼稚園|学園|公園|交通|タクシー|観光|運輸|鉄道|電鉄|バス)$"
 )
 ORG_AFTER = re.compile(
     r"[ \u3000]?(町会|自治会|商店街|地区|区民|会館|センター|駅|通り|小学校|中学校|公園|神社|寺|"
@@ -41,6 +43,9 @@ ORG_INSIDE = re.compile(
     r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
     r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|温泉|[\u4e00-\u9fff]字[\u4e00-\u9fff])"
 )
+# Three or more kanji ending in 橋 are a bridge (大沢橋, 新大沢橋) unless an honorific follows;
+# two (高橋, 石橋) are a surname.
+BRIDGE = re.compile(r"[\u4e00-\u9fff]{2,}橋")
 # Hiragana alone is a word, not a name, unless an honorific follows (まいしゅう, かすみがはらe-申請).
 HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー \u3000]+")
 # A place name in kana before 区/市/町/村 and a noun (しおみ区報, あさぎり市民): not a person.

@@ -22,6 +22,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Doc, Token
 
 from mailgate.policy.recognizers.name_shapes import (
+    BRIDGE,
     EDGE,
     ENTITY,
     HIRAGANA_ONLY,
@@ -297,6 +298,8 @@ class JapaneseNameRecognizer(EntityRecognizer):
             or len(name.strip()) < 2
             and not _honorific_after(text, result.end)
         ):
+            return False
+        if BRIDGE.fullmatch(name.strip()) and not _honorific_after(text, result.end):
             return False
         # Part of an organisation's or a place's name (港北区こども家庭支援課, 天満支店 普通).
         if (

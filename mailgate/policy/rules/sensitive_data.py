@@ -45,7 +45,7 @@ SENTENCE_END = regex.compile(r"[。！？!?\n]|\.(?=\s)")
 CLAUSE_END = regex.compile(r"[、，,。！？!?\n]")
 GAP_WORDS = regex.compile(r"^\s*(?:[\w'’-]+\s+){0,2}$")
 GENERAL_TAIL = 4  # characters after a cue in which "の方", "世帯" … still make it general
-OWNER_LOOKBACK = 16  # characters before a term in which an owner ("藤井様の") may start
+OWNER_LOOKBACK = 24  # characters before a term where an owner may start ("Aarav's severe peanut ")
 # "…さんは…の方です": with a named subject, "方" followed by a copula is that person.
 PERSON_COPULA = regex.compile(r"方(?:で(?:[、，,]|す|あ|いらっしゃ)|なので|ですので)")
 # A grade or class right after a handbook ("（2級）", "２級", "A1") belongs to the disclosure.

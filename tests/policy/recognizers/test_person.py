@@ -149,10 +149,18 @@ def test_title_after_the_name_is_not_part_of_it(
         "The Child Care Allowance is paid every four months.",
         "The ferry leaves Misagozaki Port at 8:10 (inside the Misagozaki Port terminal).",
         "Take the bus from Kawanishi Station to Somatawa Junior High.",
+        "Your application for a unit in Migigahama Apartments (Building 2) has been received.",
+        "工事場所　大沢川（大沢橋〜新大沢橋の間）",
+        "利用できるタクシー会社は、町内の霧里交通と北信観光タクシーの2社です。",
+        "・川淵駅前こども園（委託）　　6か月〜就学前",
     ],
 )
 def test_places_buildings_and_terms_are_not_names(analyzer: Analyzer, text: str) -> None:
     assert names(analyzer, text) == []
+
+
+def test_a_two_kanji_surname_ending_in_bridge_is_still_a_name(analyzer: Analyzer) -> None:
+    assert "高橋 誠" in names(analyzer, "担当の高橋 誠さんから連絡があります。")
 
 
 def test_punctuation_never_opens_a_name(analyzer: Analyzer) -> None:

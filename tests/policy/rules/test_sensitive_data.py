@@ -457,6 +457,11 @@ LATER_DISCLOSURES = [
     ("以前、ご本人から「夫が子どもを叩く」というご相談がありました。", "叩"),
     ("She moved out because of her husband's violence.", "violence"),
     ("ご主人からの暴力から逃れるために引っ越されたと伺っています。", "暴力"),
+    # the resident's own plain words quoted back, and a named child's condition in English
+    ("> 母は身体障害者手帳の2級を持っています。", "身体障害者手帳"),
+    ("> 父が週2回、病院へ透析に通っていて、送迎が大変です。", "透析"),
+    ("> 祖母は目がほとんど見えず、外出には付き添いが要ります。", "見えず"),
+    ("Mia's severe egg allergy is noted in the nursery's records.", "allergy"),
 ]
 
 
@@ -484,6 +489,7 @@ def test_later_disclosure_wordings_block(
         "心筋梗塞で倒れた方への応急手当の講習会を開きます。",
         "抗うつ薬を飲んでいる方は、車の運転にご注意ください。",
         "がんが見つかった場合の相談窓口をご案内します。",
+        "身体障害者手帳を持っている方は、窓口で提示してください。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

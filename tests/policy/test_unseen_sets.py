@@ -52,7 +52,7 @@ def test_the_kept_sets_are_judged_as_recorded(default_policy: Policy, name: str)
 
 
 # Still judged wrongly with the deployment (after the 2026-11-27 rounds and the models retrained
-# on all sets, the forty-seventh included): a child named by given name only in English,
+# on all sets, the fiftieth included): a child named by given name only in English,
 # officers of residents' bodies whose titles read like officials', disclosures worded like
 # procedure (就労継続支援), a historical person only in an attachment, …
 KNOWN_WRONG = {
@@ -70,8 +70,7 @@ KNOWN_WRONG = {
     "twentyeighth": {"M28-0010", "M28-0011"},
     "twentyninth": {"M29-0004", "M29-0013", "M29-0039"},
     "thirtyfirst": {"K31-0027"},
-    "thirtysecond": {"K32-0020"},
-    "thirtythird": {"J33-0020", "J33-0036"},
+    "thirtythird": {"J33-0020"},
     "thirtyfourth": {"H34-0016"},
     "thirtyfifth": {"G35-0037"},
     "thirtyeighth": {"D38-0040"},

@@ -41,10 +41,13 @@ ORG_SUFFIX = re.compile(
 # and facilities (雲雀野市立中部小学校 校庭).
 ORG_INSIDE = re.compile(
     r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
-    r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|温泉|[\u4e00-\u9fff]字[\u4e00-\u9fff])"
+    r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|温泉|[\u4e00-\u9fff]字[\u4e00-\u9fff]|"
+    r"案内|講座|教室|大会|ウォーク)"
 )
 # Three or more kanji ending in 橋 are a bridge (大沢橋, 新大沢橋) unless an honorific follows;
 # two (高橋, 石橋) are a surname.
+# Kanji with one trailing kana of inflection is a word (貸出し, 申込み, 受付け), not a name.
+OKURIGANA_WORD = re.compile(r"[\u4e00-\u9fff]+[しみけりれ]")
 BRIDGE = re.compile(r"[\u4e00-\u9fff]{2,}橋")
 # Hiragana alone is a word, not a name, unless an honorific follows (まいしゅう, かすみがはらe-申請).
 HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー \u3000]+")

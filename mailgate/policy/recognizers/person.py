@@ -35,6 +35,7 @@ from mailgate.policy.recognizers.name_shapes import (
     KATAKANA_WORDS,
     NER_ONLY,
     NOT_NAME,
+    OKURIGANA_WORD,
     ORG_AFTER,
     ORG_INSIDE,
     ORG_SUFFIX,
@@ -299,7 +300,12 @@ class JapaneseNameRecognizer(EntityRecognizer):
             and not _honorific_after(text, result.end)
         ):
             return False
-        if BRIDGE.fullmatch(name.strip()) and not _honorific_after(text, result.end):
+        if (
+            BRIDGE.fullmatch(name.strip()) or OKURIGANA_WORD.fullmatch(name.strip())
+        ) and not _honorific_after(text, result.end):
+            return False
+        # Romanised names capitalise every word: "Ward last" (week) is not one.
+        if name.isascii() and any(word[:1].islower() for word in name.split()):
             return False
         # Part of an organisation's or a place's name (港北区こども家庭支援課, 天満支店 普通).
         if (

@@ -462,6 +462,11 @@ LATER_DISCLOSURES = [
     ("> 父が週2回、病院へ透析に通っていて、送迎が大変です。", "透析"),
     ("> 祖母は目がほとんど見えず、外出には付き添いが要ります。", "見えず"),
     ("Mia's severe egg allergy is noted in the nursery's records.", "allergy"),
+    # public assistance named by its verb, violence without から, a symptom that progressed
+    ("伯父様は昨年から保護を受けておられ、ケースワーカーが訪問しています。", "保護"),
+    ("相談者は夫の暴力から身を守るため、転居先を伏せています。", "暴力"),
+    ("お父様は物忘れが進み、一人での外出が難しくなっています。", "物忘れ"),
+    ("ご主人は在宅で酸素療法を受けておられるとのことです。", "酸素療法"),
 ]
 
 
@@ -490,6 +495,8 @@ def test_later_disclosure_wordings_block(
         "抗うつ薬を飲んでいる方は、車の運転にご注意ください。",
         "がんが見つかった場合の相談窓口をご案内します。",
         "身体障害者手帳を持っている方は、窓口で提示してください。",
+        "生活保護を受けている世帯は、保険料の減免の対象外です。",
+        "車いすで移動される方も、エレベーターで会場までお越しいただけます。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

@@ -281,8 +281,11 @@ class CaptionedNumberRecognizer(IdentifierRecognizer):
             start, end = match.span()
             if not bounded(norm, start, end, joiners=joiners_of(match.group())):
                 continue
-            word = context_of(text, start, end, before=30).find(self.CONTEXT)
-            if word is None:
-                continue
-            why = f"{self.DESCRIPTION} {word}"
-            yield Candidate(start, end, self.SCORE, self.PATTERN_NAME, why)
+            why = self.captioned(text, start, end, match.group())
+            if why is not None:
+                yield Candidate(start, end, self.SCORE, self.PATTERN_NAME, why)
+
+    def captioned(self, text: str, start: int, end: int, number: str) -> str | None:
+        """The explanation when a caption claims the number at text[start:end], else None."""
+        word = context_of(text, start, end, before=30).find(self.CONTEXT)
+        return None if word is None else f"{self.DESCRIPTION} {word}"

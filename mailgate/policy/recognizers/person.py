@@ -300,9 +300,10 @@ class JapaneseNameRecognizer(EntityRecognizer):
             and not _honorific_after(text, result.end)
         ):
             return False
-        if (
-            BRIDGE.fullmatch(name.strip()) or OKURIGANA_WORD.fullmatch(name.strip())
-        ) and not _honorific_after(text, result.end):
+        bare = name.strip()
+        if (BRIDGE.fullmatch(bare) or OKURIGANA_WORD.fullmatch(bare)) and not _honorific_after(
+            text, result.end
+        ):
             return False
         # Romanised names capitalise every word: "Ward last" (week) is not one.
         if name.isascii() and any(word[:1].islower() for word in name.split()):

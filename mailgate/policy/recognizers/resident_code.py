@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from mailgate.policy.recognizers.numbers import (
-    Candidate,
-    CaptionedNumberRecognizer,
-    bounded,
-    digits_of,
-    joiners_of,
-    words,
-)
+from mailgate.policy.recognizers.numbers import CaptionedNumberRecognizer, digits_of, words
 from mailgate.policy.text import normalise
 
 # 11 digits, plain or grouped 4-4-3 (mobile numbers are also 11 digits: context decides).
@@ -34,20 +26,16 @@ class ResidentCodeRecognizer(CaptionedNumberRecognizer):
     PATTERN_NAME = "resident_code_11_digits"
     DESCRIPTION = "11 digits with the resident record code context word"
 
-    def candidates(self, text: str, norm: str) -> Iterator[Candidate]:
-        near = list(super().candidates(text, norm))
-        yield from near
-        taken = {(c.start, c.end) for c in near}
-        for match in PATTERN.finditer(norm):
-            start, end = match.span()
-            # Domestic phone numbers start with 0; other 11-digit runs are the ones a far
-            # caption may claim.
-            if (start, end) in taken or digits_of(match.group()).startswith("0"):
-                continue
-            if not bounded(norm, start, end, joiners=joiners_of(match.group())):
-                continue
-            around = normalise(text[max(0, start - WIDE_BEFORE) : end + WIDE_AFTER]).casefold()
-            word = next((w for w in CONTEXT if w in around), None)
-            if word:
-                why = f"11 digits (not a phone number) in a passage about the {word}"
-                yield Candidate(start, end, self.SCORE, self.PATTERN_NAME, why)
+    def captioned(self, text: str, start: int, end: int, number: str) -> str | None:
+        near = super().captioned(text, start, end, number)
+        # Domestic phone numbers start with 0; other 11-digit runs are the ones a far caption
+        # may claim.
+        if near is not None or digits_of(number).startswith("0"):
+            return near
+        around = normalise(text[max(0, start - WIDE_BEFORE) : end + WIDE_AFTER]).casefold()
+        word = next((w for w in CONTEXT if w in around), None)
+        return (
+            None
+            if word is None
+            else f"11 digits (not a phone number) in a passage about the {word}"
+        )

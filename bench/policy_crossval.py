@@ -25,8 +25,9 @@ What it runs
                (``training.fit_context``, ``fit_sentences``, same C as
                ``make models``), write them to a temporary folder, and judge the set three ways:
                ``rules`` (models off), ``held_out`` (the fold's models), ``shipped``
-               (policies/models). ``--veto-below``, ``--flag-at`` and ``--decide-at`` override
-               the policy's thresholds in the held-out and shipped columns.
+               (policies/models). ``--veto-below``, ``--flag-at``, ``--flag-without-term-at``
+               and ``--decide-at`` override the policy's thresholds in the held-out and
+               shipped columns.
 
 How to read it
     per set    verdict accuracy and false blocks (allowed mail blocked) in each column, and the
@@ -128,8 +129,13 @@ def thresholds(args: argparse.Namespace) -> dict[str, Any]:
     rules: dict[str, Any] = {}
     if args.veto_below is not None:
         rules["personal_data"] = {"context_model": {"veto_below": args.veto_below}}
+    disclosure: dict[str, float] = {}
     if args.flag_at is not None:
-        rules["sensitive_data"] = {"disclosure_model": {"flag_at": args.flag_at}}
+        disclosure["flag_at"] = args.flag_at
+    if args.flag_without_term_at is not None:
+        disclosure["flag_without_term_at"] = args.flag_without_term_at
+    if disclosure:
+        rules["sensitive_data"] = {"disclosure_model": disclosure}
     if args.decide_at is not None:
         rules["application"] = {"decision_model": {"flag_at": args.decide_at}}
     return rules
@@ -226,6 +232,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "c": args.c,
             "veto_below": args.veto_below,
             "flag_at": args.flag_at,
+            "flag_without_term_at": args.flag_without_term_at,
             "decide_at": args.decide_at,
             "decision_sentences": len(phrasebook),
             "disclosure_sentences": len(disclosures),
@@ -251,6 +258,11 @@ def main() -> None:
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation (as train)")
     parser.add_argument("--veto-below", type=float, help="context_model.veto_below override")
     parser.add_argument("--flag-at", type=float, help="disclosure_model.flag_at override")
+    parser.add_argument(
+        "--flag-without-term-at",
+        type=float,
+        help="disclosure_model.flag_without_term_at override (1.0: off)",
+    )
     parser.add_argument("--decide-at", type=float, help="decision_model.flag_at override")
     parser.add_argument(
         "--decision-sentences",

@@ -59,11 +59,15 @@ def test_labelled_sentences_skip_quotes_and_mark_the_disclosing_one() -> None:
 
 
 def _rule(
-    resources: Resources, weights: dict[str, float], flag_at: float = 0.8
+    resources: Resources,
+    weights: dict[str, float],
+    flag_at: float = 0.8,
+    without_term_at: float = 1.0,
 ) -> SensitiveDataRule:
     rule = SensitiveDataRule(SensitiveDataConfig(disclosure_model={"file": ""}), resources)
     rule.model = DisclosureModel(weights, 0.0, {})
     rule.config.disclosure_model.flag_at = flag_at
+    rule.config.disclosure_model.flag_without_term_at = without_term_at
     return rule
 
 
@@ -103,6 +107,41 @@ def test_the_model_reads_only_the_body(resources: Resources) -> None:
 def test_below_flag_at_nothing_is_added(resources: Resources) -> None:
     body = "お持ちの身体障害者手帳の有効期限が来月で切れます。"
     assert _sensitive(_rule(resources, {"有効期": 0.5}), body) == []
+
+
+def test_a_sentence_without_a_term_is_flagged_only_when_all_but_certain(
+    resources: Resources,
+) -> None:
+    body = "山本様\n\nお母様は、夜もほとんど眠れない日が続いているそうです。\n"
+    # weight 8: p = 0.9997; weight 3: p = 0.953
+    certain = _rule(resources, {"眠れな": 8.0}, without_term_at=0.99)
+    [finding] = certain.find(OutgoingMail(subject="", body=body), [TextUnit("body", body)])
+    assert finding.text == "お母様は、夜もほとんど眠れない日が続いているそうです。"
+    assert finding.detail["category"] == "unnamed"
+    assert "病歴・障害・受給・被害など" in finding.explanation_ja
+    assert "health, disability, welfare or victim status" in finding.explanation_en
+    assert _sensitive(_rule(resources, {"眠れな": 3.0}, without_term_at=0.99), body) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "夜眠れないなどの症状がある方は、保健センターにご相談ください。",  # general
+        "> 母は夜もほとんど眠れない日が続いています。",  # the resident's words
+    ],
+)
+def test_a_sentence_without_a_term_is_not_asked_when_general_or_quoted(
+    resources: Resources, body: str
+) -> None:
+    assert _sensitive(_rule(resources, {"眠れな": 8.0}, without_term_at=0.99), body) == []
+
+
+def test_one_switches_the_reading_without_a_term_off(resources: Resources) -> None:
+    # weight 50 saturates the probability at exactly 1.0: "off" must still mean off.
+    body = "お母様は、夜もほとんど眠れない日が続いているそうです。"
+    assert _sensitive(_rule(resources, {"眠れな": 50.0}, without_term_at=1.0), body) == []
+    with pytest.raises(ValueError, match="flag_without_term_at"):
+        SensitiveDataConfig(disclosure_model={"file": "", "flag_without_term_at": 0.3})
 
 
 def test_a_sentence_the_rules_flagged_is_not_flagged_twice(resources: Resources) -> None:
@@ -161,6 +200,27 @@ def test_the_shipped_model_blocks_a_disclosure_the_cues_miss(
     assert not check(rules_only, _mail(EXPIRY)).blocked
     verdict = check(default_policy, _mail(EXPIRY))
     assert [r.value for r in verdict.reasons] == ["sensitive_data"]
+
+
+# Everyday words with no category term (written for this test).
+UNLISTED = (
+    "山本様\n\n地域包括支援センターの高橋です。\n"
+    "息子さんは春から学校に行けておらず、部屋から出てこない日が続いているとのことです。\n"
+)
+
+
+def test_the_shipped_model_blocks_a_disclosure_with_no_listed_term(
+    default_policy: Policy, shared_resources: Resources
+) -> None:
+    off = load_policy(
+        resources=shared_resources,
+        rules={"sensitive_data": {"disclosure_model": {"flag_without_term_at": 1.0}}},
+    )
+    assert not check(off, _mail(UNLISTED)).blocked
+    verdict = check(default_policy, _mail(UNLISTED))
+    assert [r.value for r in verdict.reasons] == ["sensitive_data"]
+    [finding] = [f for f in verdict.findings if f.rule == "sensitive_data"]
+    assert finding.detail["category"] == "unnamed" and finding.text.startswith("息子さんは")
 
 
 def test_the_shipped_model_leaves_a_general_statement(default_policy: Policy) -> None:

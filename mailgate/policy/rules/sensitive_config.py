@@ -33,6 +33,9 @@ class DisclosureModelConfig(ModelFileConfig):
     )
     # A body sentence with a category term the model scores at least this high blocks.
     flag_at: float = Field(default=0.8, ge=0.5, le=1.0)
+    # A sentence with no category term blocks only when the model is all but certain: staff
+    # word disclosures in ways no list foresees (docs/decisions/0014). 1.0 switches it off.
+    flag_without_term_at: float = Field(default=0.99, ge=0.5, le=1.0)
 
 
 class SensitiveDataConfig(RuleConfig):

@@ -45,6 +45,12 @@ SENTENCE_END = regex.compile(r"[。！？!?\n]|\.(?=\s)")
 CLAUSE_END = regex.compile(r"[、，,。！？!?\n]")
 GAP_WORDS = regex.compile(r"^\s*(?:[\w'’-]+\s+){0,2}$")
 GENERAL_TAIL = 4  # characters after a cue in which "の方", "世帯" … still make it general
+# The category of a sentence the model flags without any category term: it cannot tell which.
+UNNAMED = "unnamed"
+UNNAMED_LABEL = (
+    "病歴・障害・受給・被害など",
+    "what reads as health, disability, welfare or victim status",
+)
 OWNER_LOOKBACK = 24  # characters before a term where an owner may start ("Aarav's severe peanut ")
 # "…さんは…の方です": with a named subject, "方" followed by a copula is that person.
 PERSON_COPULA = regex.compile(r"方(?:で(?:[、，,]|す|あ|いらっしゃ)|なので|ですので)")
@@ -160,6 +166,7 @@ class SensitiveDataRule:
     ) -> list[Finding]:
         """Sentences the model reads as a disclosure, where the rules found none."""
         text = unit.text
+        settings = self.config.disclosure_model
         learned = []
         for start, end in open_sentences(text, [(f.start or 0, f.end or 0) for f in found]):
             if GENERAL.search(text, start, end):
@@ -172,13 +179,20 @@ class SensitiveDataRule:
                 ),
                 None,
             )
-            if term is None:
-                continue
             p = model.probability(text[start:end])
-            if p >= self.config.disclosure_model.flag_at:
+            if term is not None and p >= settings.flag_at:
                 match, category = term
                 learned.append(self._finding(unit, match.start(), match.end(), category, p))
+            elif term is None and self._certain(p):
+                sentence = text[start:end]
+                head, tail = len(sentence) - len(sentence.lstrip()), len(sentence.rstrip())
+                learned.append(self._finding(unit, start + head, start + tail, UNNAMED, p))
         return learned
+
+    def _certain(self, p: float) -> bool:
+        """Whether a sentence without a category term is flagged (1.0 switches it off)."""
+        at = self.config.disclosure_model.flag_without_term_at
+        return at < 1.0 and p >= at
 
     def _disclosure(
         self, text: str, sentence_start: int, sentence_end: int, term: regex.Match[str]
@@ -367,8 +381,10 @@ class SensitiveDataRule:
     def _finding(
         self, unit: TextUnit, start: int, end: int, category: str, learned: float | None = None
     ) -> Finding:
-        label_ja, label_en = CATEGORY_LABELS.get(
-            category, ("要配慮個人情報", "sensitive information")
+        label_ja, label_en = (
+            UNNAMED_LABEL
+            if category == UNNAMED
+            else CATEGORY_LABELS.get(category, ("要配慮個人情報", "sensitive information"))
         )
         where = f"（{unit.locate(start)}）" if unit.locate else ""
         where_en = f" ({unit.locate(start)})" if unit.locate else ""

@@ -28,6 +28,7 @@ from typing import Any
 
 from mailgate.policy.findings import Finding
 from mailgate.policy.role_cues import titled
+from mailgate.policy.structure import forwarded
 
 FORMAT = "mailgate-context-model/1"
 # The finding types the model learns from: those whose role the rules infer from context.
@@ -222,6 +223,10 @@ def _paragraph(text: str, f: Finding) -> int:
 
 def _rules_decide(f: Finding, text: str, person_lines: set[int]) -> bool:
     assert f.start is not None and f.end is not None
+    if forwarded(text, f.start):
+        # Someone else's mail forwarded in ours: the model saw few, and read their names and
+        # numbers as the resident's own words quoted back.
+        return True
     if f.entity_type == "PERSON":
         # A titled name is certainly a person; whether the addressee or someone else is the
         # rules' question (they know the salutation), and the model, which mostly saw

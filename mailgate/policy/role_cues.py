@@ -49,9 +49,10 @@ TITLE_BEFORE = re.compile(
     r"主事|主任|主査|主幹|参事|次長|係長|課長補佐|課長代理|室長|局長|署長|所長|館長|センター長|"
     r"事務局長|保健師|管理栄養士|栄養士|指導主事|社会教育主事|司書|学芸員|技師|消防司令長?|"
     r"消防司令補|消防士長|消防副士長|消防士|救急隊長|隊長|分団長|相談員|支援員|指導員|調査員|"
-    r"専門員|ケースワーカー|担当者?|"
+    r"専門員|ケースワーカー|担当者?|保育士|看護師|"
     # Executive posts named by what they oversee: 防災監, 危機管理監, 上下水道事業管理者, 技監.
-    r"[\u4e00-\u9fff]{1,8}(?:監|管理者)|理事|参与)(?:の|は|：|:|、|[ \u3000])+$"
+    # ("区の保育士（百目鬼 理沙）": the name in brackets after the title)
+    r"[\u4e00-\u9fff]{1,8}(?:監|管理者)|理事|参与)(?:の|は|：|:|、|[（(]|[ \u3000])+$"
 )
 # An office unit directly before the name, separated by a space: "業務係　小野寺 勉".
 UNIT_SPACE_BEFORE = re.compile(
@@ -69,9 +70,12 @@ DUTY_AFTER = re.compile(
     # council members and committee chairs in their duties ("三上 千鶴議員", "…選挙管理委員長")
     r"(?:[\u4e00-\u9fff]{0,8})?委員長|議員)"
 )
-# An official's English title before the name ("hosted by Mayor Seiichiro Karoji").
+# An official's English title before the name ("hosted by Mayor Seiichiro Karoji", "the
+# Superintendent of Education, Ms. Keiko Toguchi", "the principal, Mr. Ken Oshiro").
 ENGLISH_DUTY_BEFORE = re.compile(
-    r"\b(?:Deputy )?(?:Mayor|Governor|Superintendent|Councillor|Councilor|Chairperson|Chair)[ ]+$"
+    r"\b(?:Deputy |Vice[- ])?(?:Mayor|Governor|Superintendent|Councillor|Councilor|Chairperson|"
+    r"Chair|[Pp]rincipal|[Hh]ead ?teacher)(?: of (?:the )?[A-Z][A-Za-z ]{0,40}?)?,?[ ]+"
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ ]+)?$"
 )
 # The speaker's own institution before the name ("当院の桐生 孝 院長", "本校の山田 花子 先生"):
 # with a title or 先生 after the name, one of its officials in their duties.

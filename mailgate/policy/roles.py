@@ -44,6 +44,9 @@ class MailFacts:
     districts: frozenset[str] = frozenset()
     # Titles the addressee bears in the salutation (会長).
     addressee_titles: frozenset[str] = frozenset()
+    # The addressees' surnames as written apart from the given name ("原" of "原 美優"),
+    # which may be a single character.
+    recipient_surnames: frozenset[str] = frozenset()
 
 
 class RoleResolver:
@@ -72,7 +75,7 @@ class RoleResolver:
         lists = self.allowlist(mail.department) if callable(self.allowlist) else self.allowlist
         department = Allowlist.from_config(lists)
         department.add_signature(mail.department_signature)
-        names = [compact_text(n) for n in mail.recipient_names if n.strip()]
+        written = [n for n in mail.recipient_names if n.strip()]
         signatures = [mail.department_signature or ""]
         titles: frozenset[str] = frozenset()
         if body is not None and body.structure is not None:
@@ -81,10 +84,11 @@ class RoleResolver:
                 department.add_signature(body.text[a:b])
                 signatures.append(body.text[a:b])
             if body.structure.salutation_name:
-                names.append(compact_text(body.structure.salutation_name))
+                written.append(body.structure.salutation_name)
             if body.structure.salutation:
                 a, b = body.structure.salutation
                 titles = frozenset(cues.ADDRESSEE_TITLE.findall(body.text[a:b]))
+        names = [compact_text(n) for n in written]
         clinical = any(cues.CLINICAL_SIGNATURE.search(text) for text in signatures)
         text = "\n".join([*signatures, body.normalised if body else ""])
         districts = district_names(text)
@@ -95,6 +99,7 @@ class RoleResolver:
             municipalities(text),
             districts,
             titles,
+            frozenset(_surname(n) for n in written if _surname(n)),
         )
 
     def role(
@@ -229,6 +234,8 @@ class RoleResolver:
         before = cues.READING.sub("", before)
         if any(compact == n or _part_of_name(compact, n) for n in facts.recipient_names):
             return Role.RECIPIENT
+        if compact in facts.recipient_surnames and cues.HONORIFIC_AFTER.match(after):
+            return Role.RECIPIENT  # "原様のご都合に合わせて" for "原 美優 様"
         if facts.department.has_name(value):
             return Role.STAFF
         if cues.THANKED_AFTER.match(after):
@@ -347,6 +354,14 @@ def _signature_line(text: str, start: int, end: int) -> bool:
 def _name_key(value: str) -> str:
     # "ウィリアム・S・クラーク", "ウィリアム S クラーク" and "徳川 家康" compare without separators.
     return re.sub(r"[\s・･=＝.]", "", normalise(value)).lower()
+
+
+def _surname(written: str) -> str:
+    """The surname of a Japanese name written with a space ("原 美優" -> "原"), else ""."""
+    words = written.split()
+    if len(words) == 2 and all(cues.KANJI.match(word) for word in words):
+        return words[0]
+    return ""
 
 
 def _part_of_name(part: str, name: str) -> bool:

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 QUOTE = re.compile(r"^[ \t\u3000]*[>＞|｜]", re.MULTILINE)
 # A line made of repeated rule characters opens the signature block.
 SEPARATOR = re.compile(r"^[ \t\u3000]*([-―─━＝=_＿~～*＊・.。]{2,}|--)\s*$")
+SEPARATOR_LINE = re.compile(
+    r"^[ \t\u3000]*([-―─━＝=_＿~～*＊・.。]{2,}|--)[ \t\u3000]*$", re.MULTILINE
+)
 # The honorific may be followed by the addressee's role in parentheses ("久米 亜紀 様（PTA副会長）").
 HONORIFIC_END = re.compile(
     r"(様|さま|さん|殿|御中|各位|先生)[ \t\u3000]*"
@@ -32,6 +35,10 @@ ADDRESSEE_TITLES = r"(?:会長|副会長|委員長|理事長|代表|社長|校�
 TITLE_SALUTATION = re.compile(
     rf"^[ \t\u3000]*(?P<name>[\u4e00-\u9fff々ヶノ]{{2,5}})[ \t\u3000]?{ADDRESSEE_TITLES}"
     r"[ \t\u3000]*[、,]?[ \t\u3000]*$"
+)
+# A line naming who else receives the mail, under the salutation: "（cc：湯ノ瀬小学校 校長 … 様）".
+COPY_LINE = re.compile(
+    r"^[ \t\u3000]*[（(]?[ \t\u3000]*(?:cc|ｃｃ|写し|同報)[ \t\u3000]*[:：]", re.I
 )
 ENGLISH_SALUTATION = re.compile(r"^\s*(Dear|Hello|Hi|To)\b[^\n]*$", re.IGNORECASE)
 # The addressee's name: what precedes the honorific, or follows "Dear (Mr./Ms.)".
@@ -105,6 +112,13 @@ INTRODUCES_DETAILS = re.compile(
     r"様|さん|[:：][ \t\u3000]*$)",
     re.IGNORECASE,
 )
+# The header of a forwarded mail inside ours: "----- 転送メッセージ -----", "---------- Forwarded
+# message ---------", "-----Original Message-----".
+FORWARD_MARK = re.compile(
+    r"^[ \t\u3000]*[-―─=＝]*[ \t\u3000]*(?:転送メッセージ|転送メール|元のメッセージ|"
+    r"Forwarded message|Original Message)[ \t\u3000]*[-―─=＝]*[ \t\u3000]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 MAX_SALUTATION_LINES = 2
 MAX_SIGNATURE_LINES = 10
 MAX_CONTACT_ONLY_LINES = 1
@@ -150,6 +164,11 @@ def _salutation(lines: list[tuple[int, int, str]]) -> tuple[tuple[int, int], str
             first = content[max(0, index - MAX_SALUTATION_LINES + 1)][0] if index else a
             match = SALUTATION_NAME.match(line)
             name = match.group("name").strip(" \t\u3000") if match else ""
+            # The copied addressees listed under it are addressed too: "（cc：…校長 竹中 恭子 様）".
+            for _, cc_end, cc_line in content[index + 1 :]:
+                if not (COPY_LINE.match(cc_line) and ADDRESSED.search(cc_line)):
+                    break
+                b = cc_end
             return (first, b), name
     for a, b, line in content[:1]:
         titled = TITLE_SALUTATION.match(line)
@@ -345,3 +364,12 @@ def analyse(body: str) -> Structure:
         structure.salutation, structure.salutation_name = salutation
     structure.signature = _signature(body, lines)
     return structure
+
+
+def forwarded(body: str, start: int) -> bool:
+    """Whether `start` lies in a mail forwarded inside this one: after a forward header and
+    before the next rule line ("-----") or the end."""
+    marks = list(FORWARD_MARK.finditer(body, 0, start))
+    if not marks:
+        return False
+    return SEPARATOR_LINE.search(body, marks[-1].end(), start) is None

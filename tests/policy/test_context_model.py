@@ -109,6 +109,22 @@ def test_a_number_on_the_line_of_a_blocked_name_stays_with_the_rules() -> None:
     assert settled[1].blocking  # the name itself is the model's to judge: no honorific
 
 
+def test_a_mail_forwarded_inside_ours_stays_with_the_rules() -> None:
+    text = (
+        "保護者の方からのご意見を転送します。\n\n----- 転送メッセージ -----\n"
+        "差出人：大西 真紀 <maki@example.jp>\n日中は 080-5124-7736 につながります。\n-----\n\n"
+        "担当：桂川 090-1111-2222\n"
+    )
+    model = _model({}, intercept=-20.0)
+    inside = [
+        _finding(text, "大西 真紀", "PERSON"),
+        _finding(text, "080-5124-7736", "PHONE_NUMBER"),
+    ]
+    after = _finding(text, "090-1111-2222", "PHONE_NUMBER")
+    settled = second_opinion([*inside, after], text, model, 0.1)
+    assert [f.blocking for f in settled] == [True, True, False]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

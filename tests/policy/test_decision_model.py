@@ -147,10 +147,13 @@ def _mail(body: str) -> OutgoingMail:
 # Written for this test, not from any corpus.
 ACCEPTED = "山田様\n\n税務課の森です。\n申告書の内容を確認し、本日付けで受け付けました。\n"
 DECIDED = "山田様\n\n学校教育課の森です。\n選考委員会での審議を経て、奨学生として採用されましたのでお知らせします。\n"
-HOURS = "山田様\n\n税務課の森です。\n申告の受付は、平日の午前9時から午後5時までです。\n"
+# Decided in words the cues learnt later: taken in, covered, judged.
+TAKEN_IN = "山田様\n\n消防団事務局の森です。\n先日ご提出いただいた入団届は、内容を確認し、確かにお受けいたしました。\n"
+COVERED = "山田様\n\n教育委員会の森です。\n書類を確認しましたところ、今年度も修学支援金の対象となりましたので、寮費の一部を支援します。\n"
+JUDGED = "山田様\n\n総務課の森です。\n調査の結果、お住まいの被害の程度は「半壊」にあたるとの判定になりました。\n"
 
 
-@pytest.mark.parametrize("body", [ACCEPTED, DECIDED])
+@pytest.mark.parametrize("body", [ACCEPTED, DECIDED, TAKEN_IN, COVERED, JUDGED])
 def test_the_shipped_model_blocks_decisions_the_phrases_miss(
     default_policy: Policy, shared_resources: Resources, body: str
 ) -> None:
@@ -163,8 +166,18 @@ def test_the_shipped_model_blocks_decisions_the_phrases_miss(
     ]
 
 
-def test_the_shipped_model_leaves_office_hours(default_policy: Policy) -> None:
-    assert not check(default_policy, _mail(HOURS)).blocked
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "申告の受付は、平日の午前9時から午後5時までです。",
+        "65歳以上の方は、この助成の対象となります。",
+        "判定の内容にご納得いただけない場合は、再調査をお申し出いただけます。",
+    ],
+)
+def test_the_shipped_model_leaves_hours_conditions_and_procedures(
+    default_policy: Policy, sentence: str
+) -> None:
+    assert not check(default_policy, _mail(f"山田様\n\n税務課の森です。\n{sentence}\n")).blocked
 
 
 def test_training_and_the_cli_write_a_model_the_policy_loads(tmp_path: Path) -> None:

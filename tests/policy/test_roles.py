@@ -925,6 +925,12 @@ def test_english_ways_of_offering_the_office_phone(body: str) -> None:
         ("紹介議員：石川 千鶴議員", "石川 千鶴", "PERSON", Role.STAFF),
         ("出席：町内会役員の皆様、環境課（夏堀ほか1名）", "夏堀", "PERSON", Role.STAFF),
         (
+            "毎回、区の保育士（百目鬼 理沙）と保健師が参加しています。",
+            "百目鬼 理沙",
+            "PERSON",
+            Role.STAFF,
+        ),
+        (
             "ご希望の場合は、お電話（0176-52-0004）でご連絡ください。",
             "0176-52-0004",
             "PHONE_NUMBER",
@@ -1001,6 +1007,30 @@ def test_a_phone_introduced_by_the_addressees_title_is_theirs() -> None:
     assert role_of(other, "090-4417-0007", "PHONE_NUMBER") == Role.THIRD_PARTY
 
 
-def test_english_official_titles_are_staff() -> None:
-    body = "Dear Mr. Gray,\n\nWelcome dinner hosted by Mayor Seiichiro Karoji.\n"
-    assert role_of(body, "Seiichiro Karoji", "PERSON") == Role.STAFF
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Welcome dinner hosted by Mayor Seiichiro Karoji.", "Seiichiro Karoji"),
+        ("We meet the Superintendent of Education, Ms. Keiko Toguchi, at 10:00.", "Keiko Toguchi"),
+        (
+            "At the school the principal, Ms. Ayako Shimabukuro, will show you around.",
+            "Ayako Shimabukuro",
+        ),
+    ],
+)
+def test_english_official_titles_are_staff(sentence: str, name: str) -> None:
+    body = f"Dear Mr. Gray,\n\n{sentence}\n"
+    assert role_of(body, name, "PERSON") == Role.STAFF
+
+
+def test_a_name_after_an_unofficial_title_is_not_staff() -> None:
+    body = "Dear Mr. Gray,\n\nOur neighbour, Ms. Keiko Toguchi, called us.\n"
+    assert role_of(body, "Keiko Toguchi", "PERSON") == Role.THIRD_PARTY
+
+
+def test_a_one_character_surname_of_the_addressee_is_theirs() -> None:
+    body = "原 美優 様\n\n事務局の大西です。\n原様のご都合に合わせて土曜日に設定しました。\n"
+    assert role_of(body, "原", "PERSON", occurrence=1) == Role.RECIPIENT
+    # Another surname that starts with it (原田) is someone else.
+    other = "原 美優 様\n\n事務局の大西です。\n原田様にもお伝えしました。\n"
+    assert role_of(other, "原田", "PERSON") == Role.THIRD_PARTY

@@ -32,6 +32,17 @@ def test_organisation_line_belongs_to_salutation() -> None:
     assert analyse(body).in_salutation(0, len("株式会社川辺商店"))
 
 
+def test_copied_addressees_under_the_salutation_are_addressed() -> None:
+    body = "北谷小学校\n校長 水野 博之 様\n（cc：湯ノ瀬小学校 校長 竹中 恭子 様）\n\n奥村です。\n"
+    structure = analyse(body)
+    start = body.index("竹中")
+    assert structure.in_salutation(start, start + len("竹中 恭子"))
+    assert structure.salutation_name.endswith("水野 博之")
+    # A line of the body that merely starts with "写し：" is not an addressee.
+    plain = "水野 博之 様\n写し：議事録を添付します。\n"
+    assert not analyse(plain).in_salutation(plain.index("議事録"), plain.index("議事録") + 3)
+
+
 def test_no_salutation_in_plain_text() -> None:
     assert analyse("本日の会議は中止です。\n以上です。\n").salutation is None
 

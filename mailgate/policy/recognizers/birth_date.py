@@ -53,12 +53,47 @@ ERAS = {
 }
 ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
 
+_KANJI = "[一二三四五六七八九十〇]"
+KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+
+
+def number(written: str) -> int:
+    """A number written in ASCII digits or kanji numerals: "11", "十一", "五十二", "一九八九"."""
+    if written.isascii():
+        return int(written)
+    tens, ten, ones = written.partition("十")
+    if ten:
+        if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+            return 0  # not a number ("十十"): 0 is no year, month or day
+        return KANJI_DIGITS.get(tens, 1) * 10 + KANJI_DIGITS.get(ones, 0)
+    value = 0
+    for digit in written:
+        value = value * 10 + KANJI_DIGITS[digit]
+    return value
+
+
 # (pattern name, compiled pattern); groups: era | year, month | month_name, day.
 PATTERNS = [
     (
         "era_kanji",
         re.compile(
             r"(?P<era>明治|大正|昭和|平成|令和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+        ),
+    ),
+    (
+        # Written in kanji numerals: "平成元年十一月三日", "昭和五十二年四月三日".
+        "era_kanji_numerals",
+        re.compile(
+            rf"(?P<era>明治|大正|昭和|平成|令和)\s*(?P<year>元|{_KANJI}{{1,3}})\s*年\s*"
+            rf"(?P<month>{_KANJI}{{1,2}})\s*月\s*(?P<day>{_KANJI}{{1,3}})\s*日"
+        ),
+    ),
+    (
+        # "一九八九年十一月三日", "二〇〇一年四月一日"
+        "western_kanji_numerals",
+        re.compile(
+            r"(?P<year>[一二三四五六七八九〇]{4})\s*年\s*"
+            rf"(?P<month>{_KANJI}{{1,2}})\s*月\s*(?P<day>{_KANJI}{{1,3}})\s*日"
         ),
     ),
     (
@@ -121,11 +156,11 @@ def western_year(match: re.Match[str]) -> int | None:
     """The Western year of a matched date, or None when the era year is out of range."""
     era = match.groupdict().get("era")
     if era is None:
-        return int(match.group("year"))
+        return number(match.group("year"))
     era = ERA_LETTERS.get(era.upper(), era)
     first_year, last = ERAS[era]
-    number = 1 if match.group("year") == "元" else int(match.group("year"))
-    return first_year + number - 1 if 1 <= number <= last else None
+    year = 1 if match.group("year") == "元" else number(match.group("year"))
+    return first_year + year - 1 if 1 <= year <= last else None
 
 
 def is_plausible(match: re.Match[str]) -> bool:
@@ -135,12 +170,12 @@ def is_plausible(match: re.Match[str]) -> bool:
     month = (
         MONTHS[groups["month_name"].casefold()]
         if groups.get("month_name")
-        else int(groups["month"])
+        else number(groups["month"])
     )
     if year is None or not 1868 <= year <= date.today().year:
         return False
     try:
-        return date(year, month, int(groups["day"])) <= date.today()
+        return date(year, month, number(groups["day"])) <= date.today()
     except ValueError:
         return False
 

@@ -90,6 +90,10 @@ KATAKANA_NAME = re.compile(
 )
 
 
+# A word for a contact detail the NER read as a given name: "小田　携帯 090-…", "森 自宅".
+CONTACT_TAIL = re.compile(r"[ \u3000]+(?:携帯|電話|自宅|連絡先|TEL|Tel)$")
+
+
 def _name_kind(token: Token) -> str:
     tag = token.tag_
     if "人名-姓" in tag:
@@ -121,6 +125,9 @@ def _trim_edges(text: str, result: RecognizerResult) -> None:
         result.end -= 1
     if text[result.start : result.end].endswith("ほか"):
         result.end -= 2  # "夏堀ほか1名": and others
+    contact = CONTACT_TAIL.search(text, result.start, result.end)
+    if contact:
+        result.end = contact.start()  # "小田　携帯 090-…": the word for the number that follows
 
 
 def _extend_to_title(text: str, result: RecognizerResult) -> None:

@@ -43,7 +43,9 @@ _NOT_NAME_WORDS = (
     "Valley Forest Castle Terminal Airport Ferry Line Bus Stop Junior High Elementary Kindergarten "
     "Nursery Gym Gymnasium Pool Stadium Field Ground Grounds Campground Trail Course "
     "Apartment Apartments Heights Mansion Mansions Residence Residences Court Villa Villas Dormitory "
-    "Estate"
+    "Estate "
+    # Japanese place and facility words written in romaji ("Kubara Gusuku", "Yunose Onsen").
+    "Gusuku Utaki Jinja Jingu Onsen Kofun Ryokan Koen Kaikan Kominkan Yakuba Dori"
 )
 
 

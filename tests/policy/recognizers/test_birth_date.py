@@ -28,6 +28,10 @@ recognizer = BirthDateRecognizer()
         ("DOB: Nov. 5, 1978", "Nov. 5, 1978"),
         ("Born 14 Feb 1990", "14 Feb 1990"),
         ("氏名,生年月日,学年\n森 陽菜,2015/04/12,4年\n", "2015/04/12"),
+        # In kanji numerals, as some residents write them.
+        ("私は生年月日が平成元年十一月三日で、", "平成元年十一月三日"),
+        ("昭和五十二年四月三十日生まれ", "昭和五十二年四月三十日"),
+        ("誕生日は一九八九年十二月二十五日です", "一九八九年十二月二十五日"),
     ],
 )
 def test_birth_dates_are_found(text: str, expected: str) -> None:
@@ -46,6 +50,8 @@ def test_birth_dates_are_found(text: str, expected: str) -> None:
         "お誕生日会は2024年12月24日に開きます",
         "生年月日：平成32年1月1日",  # 平成 ended in its 31st year
         "生年月日：1978年2月30日",  # no such day
+        "生年月日：平成三十二年一月一日",  # in kanji numerals too
+        "生年月日：昭和十十年一月一日",  # not a number
         "生年月日：2099年1月1日",  # in the future
         "回,日付\n第1回,2024/12/23\n",
         # The date an age is counted at, not anyone's birth date.

@@ -150,6 +150,7 @@ def test_title_after_the_name_is_not_part_of_it(
         "The ferry leaves Misagozaki Port at 8:10 (inside the Misagozaki Port terminal).",
         "Take the bus from Kawanishi Station to Somatawa Junior High.",
         "Your application for a unit in Migigahama Apartments (Building 2) has been received.",
+        "Kubara Gusuku is said to have been built long ago, and the village protects it.",
         "> I moved to Shiomi Ward last week to study at the university.",
         "Re: 汐見れきしウォーク 案内文（案）",
         "除雪機の貸出しは、市民活動センターで扱っております。貸出しの状況は日によって変わります。",
@@ -164,6 +165,11 @@ def test_places_buildings_and_terms_are_not_names(analyzer: Analyzer, text: str)
 
 def test_a_two_kanji_surname_ending_in_bridge_is_still_a_name(analyzer: Analyzer) -> None:
     assert "高橋 誠" in names(analyzer, "担当の高橋 誠さんから連絡があります。")
+
+
+def test_the_word_for_a_number_after_a_name_is_not_part_of_it(analyzer: Analyzer) -> None:
+    found = names(analyzer, "> 連絡は夜にお願いします。\n> 小田\u3000携帯 090-3318-5274\n")
+    assert "小田\u3000携帯" not in found and all("携帯" not in name for name in found)
 
 
 def test_punctuation_never_opens_a_name(analyzer: Analyzer) -> None:

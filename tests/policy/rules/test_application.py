@@ -170,6 +170,10 @@ CONSENT_BLOCKED = [
     ("来年度の採用が内定しました。", "内定しました"),
     ("放課後児童クラブの利用を決定しました。", "利用を決定"),
     ("審査の結果、保護の開始を決定しました。", "保護の開始を決定"),
+    (
+        "The Board has reviewed your request, and we are glad to tell you that you may go ahead.",
+        "you may go ahead",
+    ),
 ]
 
 
@@ -189,6 +193,7 @@ CONSENT_ALLOWED = [
     "ご承諾いただけましたら、同意書に署名をお願いします。",
     "利用承諾書の様式は区のホームページに掲載しています。",
     "新しい配信サービスの開始が決まりました。",
+    "We are glad to tell you that the library reopens on Monday.",
 ]
 
 

@@ -104,6 +104,7 @@ DISCLOSURES = [
     # A welfare payment addressed to the reader
     ("12月分の生活保護費は、12月3日に振り込みます。", "生活保護費", "welfare"),
     ("保護費は、ご指定の口座へ今月25日に振り込みます。", "保護費", "welfare"),
+    ("毎月お受け取りの保護費は、10月から5日のお振り込みになります。", "保護費", "welfare"),
 ]
 
 GENERAL_STATEMENTS = [
@@ -467,6 +468,8 @@ LATER_DISCLOSURES = [
     ("相談者は夫の暴力から身を守るため、転居先を伏せています。", "暴力"),
     ("お父様は物忘れが進み、一人での外出が難しくなっています。", "物忘れ"),
     ("ご主人は在宅で酸素療法を受けておられるとのことです。", "酸素療法"),
+    # hiding from a former partner (a DV victim in plain words)
+    ("元夫の方に今のお住まいを知られないようにするための措置は、来年まで続きます。", "元夫"),
 ]
 
 
@@ -497,6 +500,9 @@ def test_later_disclosure_wordings_block(
         "身体障害者手帳を持っている方は、窓口で提示してください。",
         "生活保護を受けている世帯は、保険料の減免の対象外です。",
         "車いすで移動される方も、エレベーターで会場までお越しいただけます。",
+        "刑期を終えて出所した方の就労を支援する事業所を募集しています。",
+        "児童発達支援の事業所は、市内に5か所あります。",
+        "保護費をお受け取りの方は、収入があった月に申告してください。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

@@ -273,3 +273,5 @@ SIGNATURE_CONTACT_REST = re.compile(
     r"^[ \u3000]*(?:[<＜(（]?[\w.+-]+@[\w.-]+[>＞)）]?|(?:TEL|Tel|電話)?[：: \u3000]*"
     r"0[1-9][\d-]{8,12})[ \u3000]*$"
 )
+# A product's name in brackets after what it is: 新米「島ひかり」, 品種「つや姫」.
+PRODUCT_BEFORE = re.compile(r"(?:新米|米|品種|銘柄|ブランド|返礼品|商品|酒)「$")

@@ -132,6 +132,8 @@ class RoleResolver:
                 return Role.ORGANIZATION  # "字下川原・字大沢": districts of the town
             if cues.WORK_TITLE_AFTER.match(text, end) and _inside_quotes(text, start):
                 return Role.ORGANIZATION  # 「松林猿猴図」 屏風: a work's title
+            if cues.PRODUCT_BEFORE.search(text, max(0, start - 6), start):
+                return Role.ORGANIZATION  # 新米「島ひかり」: a brand of rice
             if not cues.HONORIFIC_AFTER.match(text, end) and (
                 compact_text(value) in facts.districts
                 or compact_text(value) in facts.places
@@ -247,11 +249,10 @@ class RoleResolver:
         ) or cues.SELF_ENGLISH.search(before):
             return Role.STAFF
         titled = cues.SURNAME_GAP_BEFORE.sub("", before)
-        if (
-            cues.DUTY_BEFORE.search(before)
-            or cues.DUTY_BEFORE.search(titled)
-            or cues.DUTY_AFTER.match(after)
-        ):
+        duty = cues.DUTY_BEFORE.search(before) or cues.DUTY_BEFORE.search(titled)
+        if duty and "担当" in duty.group() and cues.HONORIFIC_AFTER.match(after):
+            duty = None  # "会計担当の宮本様": someone else's duty; our staff take no 様
+        if duty or cues.DUTY_AFTER.match(after):
             return Role.STAFF
         if cues.OWN_INSTITUTION_BEFORE.search(before) and cues.OWN_TITLE_AFTER.match(after):
             return Role.STAFF  # "当院の桐生 孝 院長", "本校の山田 花子 先生"

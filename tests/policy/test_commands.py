@@ -164,9 +164,25 @@ def test_policy_eval_with_a_deployments_departments_and_allowlist(tmp_path: Path
         '[allowlist.departments.kumin]\nnames = ["保坂 恵美"]\n',
         encoding="utf-8",
     )
-    bare = json.loads(run("policy", "eval", str(corpus), "--json").output)
+    # The rules alone: the context model may read "保坂 恵美と一緒に伺います" as a colleague by
+    # itself, and this test is about what the deployment tells the rules.
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[policy]\nname = "t"\nversion = "1"\n[rules.personal_data.context_model]\nfile = ""\n',
+        encoding="utf-8",
+    )
+    bare = json.loads(run("policy", "eval", str(corpus), "--policy", str(rules), "--json").output)
     assert bare["false_block_rate"] == 1.0
-    result = run("policy", "eval", str(corpus), "--deployment", str(deployment), "--json")
+    result = run(
+        "policy",
+        "eval",
+        str(corpus),
+        "--policy",
+        str(rules),
+        "--deployment",
+        str(deployment),
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["false_block_rate"] == 0.0
 

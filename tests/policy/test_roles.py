@@ -1034,3 +1034,15 @@ def test_a_one_character_surname_of_the_addressee_is_theirs() -> None:
     # Another surname that starts with it (原田) is someone else.
     other = "原 美優 様\n\n事務局の大西です。\n原田様にもお伝えしました。\n"
     assert role_of(other, "原田", "PERSON") == Role.THIRD_PARTY
+
+
+def test_someone_elses_duty_with_an_honorific_is_not_our_staff() -> None:
+    body = "大塚 由美子 様\n\n岡部です。\n会計担当の宮本様による収支計画のご説明が分かりやすかったです。\n"
+    assert role_of(body, "宮本", "PERSON") == Role.THIRD_PARTY
+    ours = "大塚 由美子 様\n\n岡部です。\n当日は担当の宮本がご案内します。\n"
+    assert role_of(ours, "宮本", "PERSON") == Role.STAFF
+
+
+def test_a_brand_in_brackets_after_its_product_is_not_a_person() -> None:
+    body = "皆様\n\n今月のおすすめ：榁島産 新米「島ひかり」5kg\n"
+    assert role_of(body, "島ひかり", "PERSON") == Role.ORGANIZATION

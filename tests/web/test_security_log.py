@@ -29,7 +29,7 @@ from tests.web.harness import (
 # A valid My Number (check digit 8), and the forms it could be shown in.
 MY_NUMBER = "123456789018"
 NUMBER_FORMS = (MY_NUMBER, "1234 5678 9018", "1234-5678-9018", "123456789")
-BODY = "山田様\n\nご依頼の件、マイナンバーは " + MY_NUMBER + " で登録しました。\n\n子育て支援課"
+BODY = "山田様\n\nご依頼の件、マイナンバーは " + MY_NUMBER + " と伺っております。\n\n子育て支援課"
 
 
 def block_a_reply(

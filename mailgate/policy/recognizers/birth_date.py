@@ -143,11 +143,15 @@ CAPTIONS = words(
 )
 # Events named after birthdays are dated, but the date is the event's.
 EVENTS = words("誕生日会", "誕生会", "birthday party")
-# 生まれ / 生 right after the date: "（平成27年10月15日生まれ）", "昭和52年4月3日生".
-BIRTH_SUFFIX = re.compile(r"^[\s)）]*(生まれ|産まれ|生(?![^\s)）、,。]))|^[\s,)]*\(?born")
+# 生まれ / 生 right after the date: "（平成27年10月15日生まれ）", "昭和52年4月3日生", "…のお生まれ".
+BIRTH_SUFFIX = re.compile(r"^[\s)）]*(?:のお?)?(生まれ|産まれ|生(?![^\s)）、,。]))|^[\s,)]*\(?born")
 AGE = re.compile(r"\d{1,3}\s*[歳才]|\(\s*age\s*\d{1,3}|aged\s*\d{1,3}")
 # A date an age is counted at is a reference date: "令和7年4月1日時点で満1歳以上", "4月1日現在で".
 REFERENCE_DATE = re.compile(r"^\s*(?:の)?(?:時点|現在|において|付け?で|まで(?:に|の))")
+
+# A date that opens or closes a range is a group's condition: "40歳から74歳の方（昭和26年4月1日
+# から昭和61年3月31日までの間に生まれた方）".
+RANGE_BOUND = re.compile(r"^\s*(?:から|～|〜|~|までの間|以降|以前)")
 
 SCORE_WITH_CONTEXT = 0.9
 
@@ -188,7 +192,7 @@ def birth_context(text: str, start: int, end: int) -> str | None:
     if suffix := BIRTH_SUFFIX.search(window.after):
         return suffix.group().strip(" )）,(")
     # An age right next to the date: "1978年11月5日（45歳）", "45歳（1978年11月5日）".
-    if REFERENCE_DATE.match(window.after):
+    if REFERENCE_DATE.match(window.after) or RANGE_BOUND.match(window.after):
         return None
     if age := AGE.search(window.after) or AGE.search(window.before[-12:]):
         return age.group()

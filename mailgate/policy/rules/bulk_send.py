@@ -10,6 +10,7 @@ OutgoingMail.prior_sends (looked up by the workflow), so the rule stays pure.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
@@ -30,6 +31,13 @@ from mailgate.policy.units import TextUnit
 
 # A prior send stamped slightly in the future (clock skew between machines) still counts.
 CLOCK_SKEW = timedelta(minutes=5)
+
+
+# A newsletter word followed by a denial of it, in the same sentence: no newsletter is sent.
+NOT_OFFERED = re.compile(
+    r"[^。\n]{0,12}?(?:行って(?:おり|い)ません|(?:発行|配信)(?:して|は)(?:おり|い)ません|"
+    r"(?:は|では)(?:ございません|ありません))"
+)
 
 
 class BulkSendConfig(RuleConfig):
@@ -108,6 +116,8 @@ class BulkSendRule:
             quoted = unit.structure.in_quote(start, end) if unit.structure else False
             if quoted or in_quote(unit.text, start):
                 continue  # the resident's own words
+            if NOT_OFFERED.match(unit.normalised, end):
+                continue  # "メールマガジンの配信は行っておりません": saying there is none
             found.append(
                 Finding(
                     rule=self.name,

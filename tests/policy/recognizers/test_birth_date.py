@@ -32,6 +32,7 @@ recognizer = BirthDateRecognizer()
         ("私は生年月日が平成元年十一月三日で、", "平成元年十一月三日"),
         ("昭和五十二年四月三十日生まれ", "昭和五十二年四月三十日"),
         ("誕生日は一九八九年十二月二十五日です", "一九八九年十二月二十五日"),
+        ("宮本様は昭和25年8月19日のお生まれで、", "昭和25年8月19日"),
     ],
 )
 def test_birth_dates_are_found(text: str, expected: str) -> None:
@@ -57,6 +58,8 @@ def test_birth_dates_are_found(text: str, expected: str) -> None:
         # The date an age is counted at, not anyone's birth date.
         "一時保育は、令和7年4月1日時点で満1歳以上のお子さまが対象です",
         "2025年4月1日現在で65歳以上の方",
+        # The bounds of a birth-date range are a group's condition.
+        "40歳から74歳の方（昭和26年4月1日から昭和61年3月31日までの間に生まれた方）が対象です",
     ],
 )
 def test_dates_without_birth_context_are_not_found(text: str) -> None:

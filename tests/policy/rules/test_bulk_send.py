@@ -86,6 +86,20 @@ def test_newsletter_markers_block_with_spans(rule: BulkSendRule, text: str) -> N
         assert body[finding.start : finding.end] == finding.text
 
 
+@pytest.mark.parametrize(
+    ("text", "blocked"),
+    [
+        ("恐れ入りますが、当課ではメールマガジンの配信は行っておりません。", False),
+        ("このお知らせはメルマガではありません。", False),
+        ("この一斉メールには返信できません。", True),  # the mass mail itself says so
+    ],
+)
+def test_a_newsletter_denied_is_not_one(rule: BulkSendRule, text: str, blocked: bool) -> None:
+    body = f"井手 様\n\n{text}\n"
+    findings = run(rule, OutgoingMail(subject="", body=body, to=["a@example.jp"]))
+    assert bool(findings) == blocked
+
+
 def test_newsletter_wording_in_quoted_resident_text_is_ignored(rule: BulkSendRule) -> None:
     body = "小林 様\n\n> メールマガジンの配信停止をお願いします。\n手続きが完了しました。\n"
     assert run(rule, OutgoingMail(subject="", body=body, to=["a@example.jp"])) == []

@@ -275,3 +275,8 @@ SIGNATURE_CONTACT_REST = re.compile(
 )
 # A product's name in brackets after what it is: 新米「島ひかり」, 品種「つや姫」.
 PRODUCT_BEFORE = re.compile(r"(?:新米|米|品種|銘柄|ブランド|返礼品|商品|酒)「$")
+# Someone's home named by their role before the reader's honorific word: 「会長のご自宅（…）」,
+# 「担当者のご自宅」 (the honorific ご is respect for them, not the reader's own).
+OTHERS_HOME = re.compile(
+    r"(?:長|員|者|代表|先生|さん|様|氏)の(?:ご自宅|お宅|ご実家|お住まい)[^\n]{0,10}$"
+)

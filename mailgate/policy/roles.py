@@ -221,8 +221,8 @@ class RoleResolver:
                 or office_after
             ):
                 return Role.ORGANIZATION
-        if cues.THIRD_PARTY_CUE.search(before):
-            return Role.THIRD_PARTY
+        if cues.THIRD_PARTY_CUE.search(before) or cues.OTHERS_HOME.search(before):
+            return Role.THIRD_PARTY  # "会長のご自宅（0959-…）": the chair's home, not the reader's
         if cues.RECIPIENT_CUE.search(before) or cues.RECIPIENT_CUE.search(previous):
             return Role.RECIPIENT
         if entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE"):

@@ -1046,3 +1046,10 @@ def test_someone_elses_duty_with_an_honorific_is_not_our_staff() -> None:
 def test_a_brand_in_brackets_after_its_product_is_not_a_person() -> None:
     body = "皆様\n\n今月のおすすめ：榁島産 新米「島ひかり」5kg\n"
     assert role_of(body, "島ひかり", "PERSON") == Role.ORGANIZATION
+
+
+def test_a_home_phone_named_by_someone_elses_title_is_theirs() -> None:
+    body = "樋口 大樹 様\n\n白浜です。\n確認は会長のご自宅（0959-72-3318）にお電話ください。\n"
+    assert role_of(body, "0959-72-3318", "PHONE_NUMBER") == Role.THIRD_PARTY
+    own = "樋口 大樹 様\n\n白浜です。\n前日にご自宅（0959-72-3318）へお電話します。\n"
+    assert role_of(own, "0959-72-3318", "PHONE_NUMBER") == Role.RECIPIENT

@@ -79,7 +79,7 @@ KNOWN_WRONG = {
     "fiftysecond": {"Z52-0046"},
     "fiftyfourth": {"Z54-0004", "Z54-0010"},
     "fiftyfifth": {"Z55-0007", "Z55-0028", "Z55-0044"},
-    "fiftysixth": {"Z56-0018", "Z56-0041"},
+    "fiftysixth": {"Z56-0018"},
 }
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from mailgate.policy.findings import Finding
 from mailgate.policy.role_cues import titled
-from mailgate.policy.structure import forwarded
+from mailgate.policy.structure import forwarded_parts
 
 FORMAT = "mailgate-context-model/1"
 # The finding types the model learns from: those whose role the rules infer from context.
@@ -193,6 +193,7 @@ def second_opinion(
     blocked = [f for f in findings if f.blocking and f.location == "body" and f.start is not None]
     person_lines = {_line(text, f) for f in blocked if f.entity_type == "PERSON"}
     address_paragraphs = {_paragraph(text, f) for f in blocked if f.entity_type in ADDRESS_TYPES}
+    forwards = forwarded_parts(text)
     settled = []
     for f in findings:
         if (
@@ -203,7 +204,7 @@ def second_opinion(
             and f.start is not None
             and f.end is not None
             and _paragraph(text, f) not in address_paragraphs
-            and not _rules_decide(f, text, person_lines)
+            and not _rules_decide(f, text, person_lines, forwards)
         ):
             p = model.probability(text, f.start, f.end, f.entity_type)
             if p < veto_below:
@@ -221,9 +222,11 @@ def _paragraph(text: str, f: Finding) -> int:
     return len(PARAGRAPH_BREAK.findall(text, 0, f.start or 0))
 
 
-def _rules_decide(f: Finding, text: str, person_lines: set[int]) -> bool:
+def _rules_decide(
+    f: Finding, text: str, person_lines: set[int], forwards: list[tuple[int, int]]
+) -> bool:
     assert f.start is not None and f.end is not None
-    if forwarded(text, f.start):
+    if any(a <= f.start < b for a, b in forwards):
         # Someone else's mail forwarded in ours: the model saw few, and read their names and
         # numbers as the resident's own words quoted back.
         return True

@@ -99,7 +99,7 @@ class RoleResolver:
             municipalities(text),
             districts,
             titles,
-            frozenset(_surname(n) for n in written if _surname(n)),
+            frozenset(filter(None, map(_surname, written))),
         )
 
     def role(

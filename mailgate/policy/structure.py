@@ -20,10 +20,8 @@ from dataclasses import dataclass, field
 
 QUOTE = re.compile(r"^[ \t\u3000]*[>＞|｜]", re.MULTILINE)
 # A line made of repeated rule characters opens the signature block.
-SEPARATOR = re.compile(r"^[ \t\u3000]*([-―─━＝=_＿~～*＊・.。]{2,}|--)\s*$")
-SEPARATOR_LINE = re.compile(
-    r"^[ \t\u3000]*([-―─━＝=_＿~～*＊・.。]{2,}|--)[ \t\u3000]*$", re.MULTILINE
-)
+# (MULTILINE: matched on one line, or searched for in a whole body.)
+SEPARATOR = re.compile(r"^[ \t\u3000]*([-―─━＝=_＿~～*＊・.。]{2,}|--)\s*$", re.MULTILINE)
 # The honorific may be followed by the addressee's role in parentheses ("久米 亜紀 様（PTA副会長）").
 HONORIFIC_END = re.compile(
     r"(様|さま|さん|殿|御中|各位|先生)[ \t\u3000]*"
@@ -366,10 +364,11 @@ def analyse(body: str) -> Structure:
     return structure
 
 
-def forwarded(body: str, start: int) -> bool:
-    """Whether `start` lies in a mail forwarded inside this one: after a forward header and
-    before the next rule line ("-----") or the end."""
-    marks = list(FORWARD_MARK.finditer(body, 0, start))
-    if not marks:
-        return False
-    return SEPARATOR_LINE.search(body, marks[-1].end(), start) is None
+def forwarded_parts(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each mail forwarded inside this one: from a forward header to the next
+    rule line ("-----") or the end."""
+    parts = []
+    for mark in FORWARD_MARK.finditer(body):
+        rule = SEPARATOR.search(body, mark.end())
+        parts.append((mark.start(), rule.start() if rule else len(body)))
+    return parts

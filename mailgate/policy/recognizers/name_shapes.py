@@ -13,6 +13,8 @@ ENTITY = "PERSON"
 STRONG, NER_ONLY, WEAK = 0.85, 0.6, 0.3
 
 HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
+# The words for a contact detail, which the NER may take for a name or glue to one.
+CONTACT_WORDS = "携帯|電話|自宅|連絡先"
 # Words that take an honorific but name no one, and organisation words a name never ends in
 # (霧里交通, 川淵駅前こども園).
 NOT_NAME = re.compile(
@@ -25,7 +27,7 @@ NOT_NAME = re.compile(
     # churches and the clergy of history (黒崎天主堂, フランス人宣教師)
     r"天主堂|教会|聖堂|宣教師|神父|牧師|司祭|修道士|"
     # the words for a contact detail (「…番地、電話 049-…」)
-    r"電話|携帯|自宅|連絡先)$"
+    rf"{CONTACT_WORDS})$"
 )
 ORG_AFTER = re.compile(
     r"[ \u3000]?(町会|自治会|商店街|地区|区民|会館|センター|駅|通り|小学校|中学校|公園|神社|寺|"

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 
 from mailgate.policy.recognizers.name_shapes import (
     BRIDGE,
+    CONTACT_WORDS,
     EDGE,
     ENTITY,
     HIRAGANA_ONLY,
@@ -91,7 +92,7 @@ KATAKANA_NAME = re.compile(
 
 
 # A word for a contact detail the NER read as a given name: "小田　携帯 090-…", "森 自宅".
-CONTACT_TAIL = re.compile(r"[ \u3000]+(?:携帯|電話|自宅|連絡先|TEL|Tel)$")
+CONTACT_TAIL = re.compile(rf"[ \u3000]+(?:{CONTACT_WORDS}|TEL|Tel)$")
 
 
 def _name_kind(token: Token) -> str:

@@ -75,11 +75,9 @@ KNOWN_WRONG = {
     "thirtyninth": {"C39-0004", "C39-0035"},
     "fortyfirst": {"A41-0011"},
     "fortysixth": {"Z46-0023"},
-    "fiftyfirst": {"Z51-0017"},
     "fiftysecond": {"Z52-0046"},
     "fiftyfourth": {"Z54-0004", "Z54-0010"},
-    "fiftyfifth": {"Z55-0007", "Z55-0028", "Z55-0044"},
-    "fiftysixth": {"Z56-0018"},
+    "fiftyfifth": {"Z55-0028"},
 }
 
 

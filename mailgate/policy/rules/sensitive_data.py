@@ -45,6 +45,7 @@ SENTENCE_END = regex.compile(r"[。！？!?\n]|\.(?=\s)")
 CLAUSE_END = regex.compile(r"[、，,。！？!?\n]")
 GAP_WORDS = regex.compile(r"^\s*(?:[\w'’-]+\s+){0,2}$")
 GENERAL_TAIL = 4  # characters after a cue in which "の方", "世帯" … still make it general
+UNNAMED_GENERAL_REACH = 12  # the same, within the clause, when no one is named before the term
 # The category of a sentence the model flags without any category term: it cannot tell which.
 UNNAMED = "unnamed"
 UNNAMED_LABEL = (
@@ -65,6 +66,10 @@ SINGLE_GRADE = regex.compile(
     r"|(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２])(?![0-9０-９]))"
     r"(?![・、，,〜～\-－]|又は|または|及び|および|から|以上|以下|未満|相当|程度|等|など)"
 )
+# 「酒井様の場合、毎月の保護費の…」: "in your case" names the person, it sets no condition.
+PERSONAL_CASE = regex.compile(r"(?<!皆|客|者|各)(?:様|さま|さん|氏|殿)の場合(?:は|には|も|、|，)")
+# A person's name and honorific (「川辺様」); with の after it, the owner of what follows.
+NAMED = regex.compile(r"[\p{Han}\p{Katakana}ー](?:様|さま|さん|氏|君|くん|ちゃん|殿)")
 # A person's name, then the honorific that starts an owner ("唐沢様の").
 NAMED_OWNER = regex.compile(r"[\p{Han}\p{Katakana}ー](?:様|さま|さん|氏|君|くん|ちゃん|殿)の")
 # "生活保護の開始申請については、…却下となりました": the reader's own application.
@@ -207,6 +212,13 @@ class SensitiveDataRule:
             if in_english and self.general_before.search(text, sentence_start, cue.end()):
                 return None  # "If your test results indicate …"
             tail = min(cue.end() + GENERAL_TAIL, sentence_end)
+            if subject is None:
+                # Nobody named before the term: the group it describes may come later in the
+                # clause (「治療中の病気がある方も受診できます」).
+                # A person named there ends it (「…をお持ちの川辺様から申請の…」).
+                reach = min(sentence_end, cue.end() + UNNAMED_GENERAL_REACH)
+                stops = (p.search(text, cue.end(), reach) for p in (CLAUSE_END, NAMED))
+                tail = max(tail, min((m.start() for m in stops if m), default=reach))
             if not self._general_after(text, term.end(), tail, cue, named=subject is not None):
                 return term.start(), cue.end()
             return None
@@ -285,7 +297,8 @@ class SensitiveDataRule:
             return None
         if not self.addressed_markers.search(text, sentence_start, sentence_end):
             return None
-        if self.owner_general.search(text, sentence_start, sentence_end):
+        in_their_case = PERSONAL_CASE.search(text, sentence_start, term.start())
+        if not in_their_case and self.owner_general.search(text, sentence_start, sentence_end):
             return None  # "保護費の振込先の口座を変更する場合は…": a procedure
         if self.general_before.search(text, sentence_start, sentence_end):
             return None

@@ -80,6 +80,16 @@ BLOCKED = [
     ("郵送でお送りいただいた口座振替依頼書を受け付けました。", "受け付けました"),
     ("The selection committee has approved your application.", "approved"),
     ("We have received and accepted the moving-in notification that you submitted.", "accepted"),
+    # the procedure taken on the strength of this mail: a notification accepted by e-mail
+    (
+        "住所変更は、今回はこのメールでのご連絡をもって手続きを進めておきます。",
+        "このメールでのご連絡をもって手続きを進め",
+    ),
+    # a request granted as arranged
+    (
+        "お申込みの内容を確認し、次の期間でご利用いただけるよう手配いたしました。",
+        "お申込みの内容を確認し、次の期間でご利用いただけるよう手配いたしました",
+    ),
 ]
 
 ALLOWED = [
@@ -109,6 +119,8 @@ ALLOWED = [
     "お申込みは電子申請サービスで受け付けております。",
     "次回の会議の日程が決まりました。",
     "会場は市民会館をお使いいただける予定です。",
+    "このメールをもって手続きを進めることはできませんので、電子申請サービスをご利用ください。",
+    "当日は会場をご利用いただけるよう手配いたしました。",
 ]
 
 

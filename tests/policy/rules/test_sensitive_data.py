@@ -438,6 +438,8 @@ LATER_DISCLOSURES = [
     ("エピペンを処方されているとのことですので、保管場所を決めました。", "エピペン"),
     ("クルド人の出自を理由に迫害を受けてきたと伺いました。", "クルド"),
     ("You wrote that your daughter has a Ryoiku Techo of grade A.", "Ryoiku Techo"),
+    # "in your case" names the reader: a payment addressed to them
+    ("酒井様の場合、毎月の保護費の受け取り日と近いため、ご注意ください。", "保護費"),
     ("As you told us, you left home because of violence from your husband.", "violence"),
     ("本人が、母親から叩かれることがあると担任に話しています。", "叩かれ"),
     ("先日、配偶者からの暴力についてご相談いただいた件です。", "暴力"),
@@ -507,6 +509,9 @@ def test_later_disclosure_wordings_block(
         "刑期を終えて出所した方の就労を支援する事業所を募集しています。",
         "児童発達支援の事業所は、市内に5か所あります。",
         "保護費をお受け取りの方は、収入があった月に申告してください。",
+        # the group comes after the cue, within its clause
+        "治療中の病気がある方も受診できます。",
+        "皆様の場合、毎月の保護費の受け取り日は5日です。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

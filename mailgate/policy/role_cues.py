@@ -105,7 +105,10 @@ HISTORICAL_CONTEXT = re.compile(
     r"御用留|文書|記録|書き残|伝えられ|書簡|企画展|郷土|日記|"
     r"\bcentury\b|\bhistor|\bmuseum\b|\bcurator\b|\bcollection\b|\bexhibition\b|\bprints?\b|"
     r"\bworks\b|\bpainter\b|\bpoet\b|\bnovelist\b|\bartist\b|\bukiyo-e\b|\bEdo\b|\bMeiji\b|"
-    r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b|\bdiary\b|\bletters?\b)",
+    r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b|\bdiary\b|\bletters?\b|"
+    r"\bexplorer\b|\bpioneer\b|\bsettlers\b|\bscholar\b|\bnaturalist\b|\bbotanist\b|"
+    # a year or decade before 1900 ("in the 1850s", "1869年")
+    r"\b1[5-8]\d0s\b|(?<![\d０-９])1[5-8]\d\d(?:年|\b))",
     re.IGNORECASE,
 )
 # An English title before a name ("Ms. Sato", "Dr. Mori"): a living person addressed or named.
@@ -237,6 +240,8 @@ RECIPIENT_PHONE = re.compile(
     r"|(?:お問い合わせ|お電話|ご相談|ご来庁|ご来所|お申込み|お申し込み)の(?:際|時|とき)に[ \u3000]*"
     r"(?:伺った|お伺いした|お聞きした|お知らせいただいた|教えていただいた)[ \u3000]*"
     r"(?:お?電話番号|携帯(?:電話)?(?:番号)?|ご?連絡先)?の?[ \u3000]*[（(]?[ \u3000]*$"
+    # "おかけする番号：090-…": the number we will call the reader on.
+    r"|(?:おかけする|お掛けする|お電話する|ご連絡する|折り返す)(?:お?電話)?番号[ \u3000]*[：:]?[ \u3000]*$"
     r"|(?:メール|お便り|フォーム|申込書|申請書|届出書|封筒|用紙|はがき|書類)に(?:ご)?(?:記載|記入)"
     r"(?:いただいた|の(?:あった)?)(?:ご)?(?:連絡先|お?電話(?:番号)?|携帯(?:電話)?(?:番号)?)"
     r"[ \u3000]*[（(]?[ \u3000]*$"
@@ -247,6 +252,11 @@ RECIPIENT_PHONE_AFTER = re.compile(
     r"[ \u3000]*[）)]?[ \u3000]*(?:を|に|へ|あてに|宛てに)?[ \u3000]*"
     r"(?:(?:こちらから|折り返し)[ \u3000]*)?(?:お電話(?:を)?[ \u3000]*)?(?:おかけ|差し上げ|折り返し)"
     r"|[ \u3000]*[）)]?[ \u3000]*(?:に|へ|あてに|宛てに)[ \u3000]*こちらから[ \u3000]*(?:ご連絡|お電話)"
+    # "携帯電話（090-…）にお電話してよいとのこと": the reader allowed us to call them there.
+    r"|[ \u3000]*[）)]?[ \u3000]*(?:に|へ)[ \u3000]*(?:お電話|ご連絡)(?:を)?(?:して|差し上げて)?(?:も)?"
+    r"(?:よい|良い|いい|構わない|かまわない)"
+    # "090-…（ご指定の携帯電話）": named theirs in brackets after it.
+    r"|[ \u3000]*[（(](?:ご指定|ご登録|ご希望|お知らせいただいた)[^）)\n]{0,10}[）)]"
 )
 PHONE_CAPTION_LINE = re.compile(
     r"^[ \u3000・]*(?:お?電話|でんわ|TEL|Tel|☎)(?:番号|ばんごう)?[ \u3000]*[：:]?[ \u3000]*$"

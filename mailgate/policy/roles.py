@@ -186,16 +186,13 @@ class RoleResolver:
         if own_phone:
             # "ご指定いただいたお電話番号（080-…）" is their own number; "山口さんのご登録の
             # 電話番号" someone else's. "ご連絡先は、…伺った" names no one else.
-            if any(
-                not cues.THIRD_PARTY_CUE.fullmatch(marker.group())
-                for marker in cues.PERSON_MARKER.finditer(before[: own_phone.start()])
-            ):
+            if _someone_else(before[: own_phone.start()]):
                 return Role.THIRD_PARTY
             return Role.RECIPIENT
         if (
             entity_type == "PHONE_NUMBER"
             and cues.RECIPIENT_PHONE_AFTER.match(text, end)
-            and not cues.PERSON_MARKER.search(before)
+            and not _someone_else(before)  # "携帯電話（090-…）にお電話してよい" is the reader's
             and not (persons and _owner(text, start, persons) == Role.THIRD_PARTY)
         ):
             return Role.RECIPIENT  # "本日お電話（090-…）をおかけしましたが"
@@ -355,6 +352,15 @@ def _signature_line(text: str, start: int, end: int) -> bool:
 def _name_key(value: str) -> str:
     # "ウィリアム・S・クラーク", "ウィリアム S クラーク" and "徳川 家康" compare without separators.
     return re.sub(r"[\s・･=＝.]", "", normalise(value)).lower()
+
+
+def _someone_else(before: str) -> bool:
+    """Whether a person other than the reader is named before a number on its line; the words
+    for a contact detail (携帯, ご連絡先) name no one."""
+    return any(
+        not cues.THIRD_PARTY_CUE.fullmatch(marker.group())
+        for marker in cues.PERSON_MARKER.finditer(before)
+    )
 
 
 def _surname(written: str) -> str:

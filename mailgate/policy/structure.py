@@ -38,6 +38,10 @@ TITLE_SALUTATION = re.compile(
 COPY_LINE = re.compile(
     r"^[ \t\u3000]*[（(]?[ \t\u3000]*(?:cc|ｃｃ|写し|同報)[ \t\u3000]*[:：]", re.I
 )
+# Another addressee alone on the next line: a short name and an honorific, no sentence.
+JOINT_ADDRESSEE = re.compile(
+    r"^[ \t\u3000]*[^\s。、．！？!?][^。、．！？!?\n]{0,18}?[ \t\u3000]?(?:様|さま|さん|殿)[ \t\u3000]*$"
+)
 ENGLISH_SALUTATION = re.compile(r"^\s*(Dear|Hello|Hi|To)\b[^\n]*$", re.IGNORECASE)
 # The addressee's name: what precedes the honorific, or follows "Dear (Mr./Ms.)".
 SALUTATION_NAME = re.compile(
@@ -162,9 +166,12 @@ def _salutation(lines: list[tuple[int, int, str]]) -> tuple[tuple[int, int], str
             first = content[max(0, index - MAX_SALUTATION_LINES + 1)][0] if index else a
             match = SALUTATION_NAME.match(line)
             name = match.group("name").strip(" \t\u3000") if match else ""
-            # The copied addressees listed under it are addressed too: "（cc：…校長 竹中 恭子 様）".
-            for _, cc_end, cc_line in content[index + 1 :]:
-                if not (COPY_LINE.match(cc_line) and ADDRESSED.search(cc_line)):
+            # The copied addressees listed under it are addressed too ("（cc：…校長 竹中 恭子 様）"),
+            # and so are joint addressees on the lines right below ("西村 孝 様" / "西村 千里 様").
+            for cc_start, cc_end, cc_line in content[index + 1 :]:
+                copied = COPY_LINE.match(cc_line) and ADDRESSED.search(cc_line)
+                joint = cc_start == b + 1 and JOINT_ADDRESSEE.match(cc_line)
+                if not (copied or joint):
                     break
                 b = cc_end
             return (first, b), name

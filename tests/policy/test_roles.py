@@ -381,6 +381,12 @@ def test_office_phone_offered_in_the_body(sentence: str, value: str, expected: R
         ("郷土の文豪 島崎藤村の作品を読みます。", "島崎藤村"),
         ("俳人 葛城 仙翁の句碑は、生誕の地に建っています。", "葛城 仙翁"),  # two history words
         ("企画展では、郷土の農業指導者 石川理紀之助の書簡を展示します。", "石川理紀之助"),
+        # a romanised name with an explorer's title and the decade he travelled in
+        (
+            "the 19th century. The explorer Matsuura Takeshiro, who travelled across Hokkaido\n"
+            "in the 1850s, is the subject of a small exhibition.",
+            "Matsuura Takeshiro",
+        ),
     ],
 )
 def test_historical_person_cues(sentence: str, value: str) -> None:
@@ -806,6 +812,28 @@ TOWN_BODY = "若林 様\n\n住民課の岡です。\n{}\n\n北杣町役場 住�
         ),
         # an office introducing itself
         ("社協の樽見です。", "樽見", "PERSON", [], Role.STAFF),
+        # the number we will call the reader on: captioned, or said after it to be theirs
+        (
+            "おかけする番号：090-6127-3308（ご指定の携帯電話）",
+            "090-6127-3308",
+            "PHONE_NUMBER",
+            [],
+            Role.RECIPIENT,
+        ),
+        (
+            "平日の午後でしたら携帯電話（090-6618-3042）にお電話してよいとのことですので、",
+            "090-6618-3042",
+            "PHONE_NUMBER",
+            [],
+            Role.RECIPIENT,
+        ),
+        (
+            "山田さんの携帯電話（090-6618-3042）にお電話してよいとのことです。",
+            "090-6618-3042",
+            "PHONE_NUMBER",
+            [],
+            Role.THIRD_PARTY,
+        ),
     ],
 )
 def test_small_town_places_duty_phones_and_establishments(

@@ -43,6 +43,19 @@ def test_copied_addressees_under_the_salutation_are_addressed() -> None:
     assert not analyse(plain).in_salutation(plain.index("議事録"), plain.index("議事録") + 3)
 
 
+def test_joint_addressees_on_the_next_lines_are_addressed() -> None:
+    body = "西村 孝 様\n西村 千里 様\n\n税務課です。お二人のご質問にお答えします。\n"
+    structure = analyse(body)
+    start = body.index("西村 千里")
+    assert structure.in_salutation(start, start + len("西村 千里"))
+    assert structure.salutation_name == "西村 孝"
+    # After a blank line, or in a sentence, a name with an honorific is the body's.
+    apart = "西村 孝 様\n\n西村 千里 様\n"
+    assert not analyse(apart).in_salutation(apart.index("千里"), apart.index("千里") + 2)
+    sentence = "西村 孝 様\n先日は、山口様にお世話になりました。佐藤様\n"
+    assert not analyse(sentence).in_salutation(sentence.index("山口"), sentence.index("山口") + 2)
+
+
 def test_no_salutation_in_plain_text() -> None:
     assert analyse("本日の会議は中止です。\n以上です。\n").salutation is None
 

@@ -67,6 +67,21 @@ WESTERN = re.compile(
     rf"(?:{_SEP}?[ ]*(?:[A-Z]{{2}}[ ]+)?\d{{5}}(?:-\d{{4}})?|(?:{_SEP}|[ ])[A-Z]{{1,2}}\d[A-Z\d]?[ ]\d[A-Z]{{2}})?"
     rf"(?:{_SEP}{_COUNTRY}(?![A-Za-z]))?"
 )
+# Addresses abroad that name no street ("Thon 4, Xa Hai Phong, Huyen Hai Hau,\n Nam Dinh
+# Province, Vietnam"): capitalised parts, one with a number, ending in a country. Japan is
+# left out: Japanese addresses in romaji have their own pattern (ROMAJI).
+_ABROAD = (
+    r"(?:Vietnam|Viet Nam|China|(?:South )?Korea|Taiwan|Thailand|Indonesia|Nepal|Brazil|Peru|"
+    r"Myanmar|Sri Lanka|Bangladesh|Mongolia|Malaysia|Cambodia|Laos|Pakistan|Uzbekistan|Spain|"
+    r"Italy|Portugal|Netherlands|Belgium|Sweden|Norway|Denmark|Finland|Poland|Mexico|Argentina|"
+    r"Chile|Colombia|Bolivia|Kenya|Nigeria|Ghana|Egypt|Turkey|Iran|Russia|Ukraine|"
+    r"U\.S\.A\.?|USA|United States(?: of America)?|Canada|U\.K\.|UK|United Kingdom|England|"
+    r"Australia|New Zealand|Germany|France|Ireland|Singapore|Philippines|India)"
+)
+_PART = r"[A-Z0-9][\w.'’\-]*(?:[ ](?:[A-Z0-9][\w.'’\-]*|de|del|da|do|la|van|von)){0,4}"
+ABROAD = re.compile(
+    rf"(?<![\w,])(?:{_PART}(?:,[ ]*\n?[ ]*|[ ]*\n[ ]*)){{2,6}}{_ABROAD}(?![A-Za-z])"
+)
 # Continental European addresses: street then number, postcode then town ("Björkvägen 12,
 # 752 36 Uppsala, Sweden", "Hauptstraße 5, 10115 Berlin"); not "Room 12, 2026 …".
 CONTINENTAL = re.compile(
@@ -138,6 +153,11 @@ class JapaneseAddressRecognizer(EntityRecognizer):
             for match in pattern.finditer(text):
                 spans.append(
                     (match.start(), _rstrip(text, match.start(), match.end()), 0.85, source)
+                )
+        for match in ABROAD.finditer(text):
+            if re.search(r"\d", match.group()):
+                spans.append(
+                    (match.start(), _rstrip(text, match.start(), match.end()), 0.8, "abroad")
                 )
         if nlp_artifacts is not None:
             spans += self._from_ner(text, nlp_artifacts)

@@ -43,12 +43,12 @@ ORG_SUFFIX = re.compile(
     r"有限会社|合同会社|財団|法人|グループ|ホールディングス|商事|工業|建設|産業|工務店|"
     r"保育園|幼稚園|学園|学院|大学|高校|高等学校|学校|図書館|公民館|体育館|市場|店(?!長))"
 )
-# Words a personal name never contains: places (港北区), bank details (天満支店 普通).
-# and facilities (雲雀野市立中部小学校 校庭).
+# Words a personal name never contains: places (港北区), bank details (天満支店 普通),
+# facilities (雲雀野市立中部小学校 校庭) and ships (フェリーしおかぜ).
 ORG_INSIDE = re.compile(
     r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
     r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|温泉|[\u4e00-\u9fff]字[\u4e00-\u9fff]|"
-    r"案内|講座|教室|大会|ウォーク)"
+    r"案内|講座|教室|大会|ウォーク|フェリー|高速船|連絡船|定期船|旅客船|客船)"
 )
 # Three or more kanji ending in 橋 are a bridge (大沢橋, 新大沢橋) unless an honorific follows;
 # two (高橋, 石橋) are a surname.

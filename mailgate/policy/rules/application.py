@@ -44,6 +44,13 @@ NEGATION_LOOKBACK = 60  # characters before an English phrase
 SCHEDULE = regex.compile(
     r"(?:から|より|まで|以降|までの間)[、,]?[ \u3000]*(?:受け付け|受付)|受付(?:期間|時間|開始|日)"
 )
+# The way a decision is to be reached, in the non-past: 「支給の可否は、転入後に申請いただいた
+# 内容を審査して決まります」, 「結果は審査のうえ書面でお知らせします」.
+PROCEDURE = regex.compile(
+    r"(?:可否|かどうか|結果|採否|当否|金額)(?:は|について(?:は)?)[、,]?(?:(?!ました)[^。\n]){0,40}?"
+    r"(?:決まります|決定します|決定いたします|判断します|判断いたします|お知らせします|"
+    r"お知らせいたします|通知します|ご連絡します|ご連絡いたします)"
+)
 CONDITION = regex.compile(
     r"場合|ときは|時は|であれば|でしたら|ましたら|たら[、,]|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
 )
@@ -123,11 +130,16 @@ class ApplicationRule:
         """Sentences the model reads as accepting or deciding, where no phrase matched."""
         text = unit.text
         learned = []
+        opening = _wrapped_openings(text)
         for start, end in open_sentences(text, [(f.start or 0, f.end or 0) for f in found]):
+            # The filters read the sentence from where the writer began it, before the mailer
+            # wrapped it: 「…受給されているのであれば、」 / 「その月以降の保険料は…対象となります。」
+            whole = opening.get(start, start)
             if (
                 _quoted(unit, start, end)
-                or CONDITION.search(text, start, end)
-                or SCHEDULE.search(text, start, end)
+                or CONDITION.search(text, whole, end)
+                or SCHEDULE.search(text, whole, end)
+                or PROCEDURE.search(text, whole, end)
             ):
                 continue
             # 「不備はありませんでしたので、受け付けました」: one negated cue is not the sentence.
@@ -187,6 +199,18 @@ class ApplicationRule:
                 **({"learned_probability": round(learned, 3)} if learned is not None else {}),
             },
         )
+
+
+def _wrapped_openings(text: str) -> dict[int, int]:
+    """For each line that continues a hard-wrapped sentence, where that sentence began."""
+    joined, origin = unwrap(text)
+    openings = {}
+    for index in range(1, len(joined)):
+        if origin[index] != origin[index - 1] + 1 and text[origin[index] - 1] == "\n":
+            # The mailer's line break was dropped here: the sentence runs on from the line above.
+            begun = max(joined.rfind(mark, 0, index) for mark in "。！？\n") + 1
+            openings[origin[index]] = origin[begun]
+    return openings
 
 
 def _quoted(unit: TextUnit, start: int, end: int) -> bool:

@@ -159,6 +159,26 @@ def test_numbered_rooms_and_chapters_are_not_continental_addresses(text: str) ->
     assert addresses(text) == []
 
 
+def test_an_address_abroad_without_a_street_word_ends_in_its_country() -> None:
+    text = (
+        "to this address after you leave:\n  Thon 4, Xa Hai Phong, Huyen Hai Hau,\n"
+        "  Nam Dinh Province, Vietnam\nUnfortunately, …"
+    )
+    assert addresses(text) == ["Thon 4, Xa Hai Phong, Huyen Hai Hau,\n  Nam Dinh Province, Vietnam"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have offices in Hanoi, Ho Chi Minh City, Vietnam.",  # no number: places, not a home
+        "In 2024, Maria moved from Lima, Peru.",  # a sentence, not capitalised parts
+        "Shiomi-ku, Kitahama 456-0023, Japan",  # Japan: the romaji patterns decide
+    ],
+)
+def test_places_and_sentences_ending_in_a_country_are_not_addresses_abroad(text: str) -> None:
+    assert addresses(text) == []
+
+
 def test_a_council_named_before_an_address_is_no_area_caption() -> None:
     text = "地域協議会の会議でお話しした、東山市北町4丁目2番6号の方の件です。"
     assert "東山市北町4丁目2番6号" in addresses(text)

@@ -157,6 +157,7 @@ def test_title_after_the_name_is_not_part_of_it(
         "工事場所　大沢川（大沢橋〜新大沢橋の間）",
         "利用できるタクシー会社は、町内の霧里交通と北信観光タクシーの2社です。",
         "・川淵駅前こども園（委託）　　6か月〜就学前",
+        "　12月24日（水）　汐見島港 8:30発 → 鹿児島港 14:50着（フェリーしおかぜ）",
     ],
 )
 def test_places_buildings_and_terms_are_not_names(analyzer: Analyzer, text: str) -> None:

@@ -440,6 +440,8 @@ LATER_DISCLOSURES = [
     ("You wrote that your daughter has a Ryoiku Techo of grade A.", "Ryoiku Techo"),
     # "in your case" names the reader: a payment addressed to them
     ("酒井様の場合、毎月の保護費の受け取り日と近いため、ご注意ください。", "保護費"),
+    # a treatment kept up, in a referral's notes
+    ("経過：心房細動のため当院で抗凝固療法を継続中、9月下旬から息切れが増悪", "抗凝固療法を継続中"),
     ("As you told us, you left home because of violence from your husband.", "violence"),
     ("本人が、母親から叩かれることがあると担任に話しています。", "叩かれ"),
     ("先日、配偶者からの暴力についてご相談いただいた件です。", "暴力"),
@@ -512,6 +514,7 @@ def test_later_disclosure_wordings_block(
         # the group comes after the cue, within its clause
         "治療中の病気がある方も受診できます。",
         "皆様の場合、毎月の保護費の受け取り日は5日です。",
+        "人工透析や在宅酸素療法を受けている方など、定期的な通院が見込まれる方はご相談ください。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

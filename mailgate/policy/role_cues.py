@@ -91,6 +91,13 @@ OFFICE_PAREN_AFTER = re.compile(
     r"^[ \u3000]?[（(][^（()）\n]{0,20}(課|係|室|班|担当|センター|事務局|支所|出張所|局|部|館|所)"
     r"(?:[・、 \u3000][^（()）\n]{0,12})?[）)]"
 )
+# A municipal professional named with their municipality and profession in brackets
+# ("鰐淵 美和（鷭沢区 理学療法士）"): staff of that municipality, not a private person.
+OFFICIAL_PROFESSION_AFTER = re.compile(
+    r"^[ \u3000]?[（(][^（()）\n]{0,10}(?:区|市|町|村)(?:役所|役場)?[ \u3000・]?"
+    r"(?:保健師|理学療法士|作業療法士|言語聴覚士|管理栄養士|栄養士|歯科衛生士|社会福祉士|看護師|"
+    r"助産師|精神保健福祉士|臨床心理士|公認心理師|心理士)[）)]"
+)
 HISTORICAL_AFTER = re.compile(
     r"^.{0,3}(を祀|の墓|墓所|ゆかり|生誕|没後|の旧居|の旧宅|の銅像|像|公園|記念館|が眠る)"
 )
@@ -102,7 +109,7 @@ HISTORICAL_CONTEXT = re.compile(
     r"先人|功績|生涯|銅像|記念館|博物館|資料館|学芸員|大河ドラマ|テーマ|講座|合戦|戦い|"
     r"博物学者|学者|研究した|研究で知られ|文豪|俳人|歌人|詩人|作家|画家|思想家|発明家|探検家|"
     r"植物学|民俗学|功労者|業績|代表作|絵師|浮世絵|肉筆|版画|錦絵|庄屋|名主|代官|藩士|村役人|"
-    r"御用留|文書|記録|書き残|伝えられ|書簡|企画展|郷土|日記|"
+    r"御用留|文書|記録|書き残|伝えられ|書簡|企画展|郷土|日記|民権|起草|草案|として知られ|"
     r"\bcentury\b|\bhistor|\bmuseum\b|\bcurator\b|\bcollection\b|\bexhibition\b|\bprints?\b|"
     r"\bworks\b|\bpainter\b|\bpoet\b|\bnovelist\b|\bartist\b|\bukiyo-e\b|\bEdo\b|\bMeiji\b|"
     r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b|\bdiary\b|\bletters?\b|"
@@ -168,11 +175,16 @@ OFFICE_HOURS_AFTER = re.compile(
 )
 # A work site is someone's premises, not a venue: "設置場所（…7番地12）", "調査場所：…".
 WORK_SITE_BEFORE = re.compile(
-    r"(?:設置|工事|調査|給水|作業|施工|点検|訪問|修理|対象|現地|建築|解体|補修)(?:の)?$"
+    r"(?:設置|工事|調査|給水|作業|施工|点検|訪問|修理|対象|現地|建築|解体|補修|"
+    # where the reader puts out or hands over their things (「出し場所：」, 「引取場所」)
+    r"出し|排出|回収|引取り?|引き取り|受取り?|受け取り)(?:の)?$"
 )
 # A home named right after an address ("…11番2号（ご自宅）", "…様方"): someone's residence,
 # whatever facility word stands before ("場所：").
-HOME_AFTER = re.compile(r"[ \u3000]*[（(]?(?:ご自宅|自宅|お宅|ご実家|実家|お住まい|様方|さん方)")
+# The note may stand on the next line, under the address ("…14番地の2\n　（ご自宅前の道路…）").
+HOME_AFTER = re.compile(
+    r"[ \u3000]*(?:\n[ \u3000]*)?[（(]?(?:ご自宅|自宅|お宅|ご実家|実家|お住まい|様方|さん方)"
+)
 # A named establishment in quotes, its contact in parentheses ("隣の「鷺乃湯」（0896-…）",
 # "「お試し住宅はまゆう」（…2040番地）"): people's names are not quoted so.
 QUOTED_NAME_BEFORE = re.compile(r"[」』][ \u3000]*[（(][ \u3000]*$")
@@ -266,7 +278,8 @@ PHONE_CAPTION_LINE = re.compile(
 # may be theirs, not the resident's own.
 OTHER_PERSON = re.compile(
     r"(様|さま|さん|氏|殿|\b(?:Mr|Ms|Mrs|Dr)\b|母|父|妻|夫|主人|息子|娘|祖|兄|姉|弟|妹|家族|親|子|"
-    r"隣|知人|友人|近所|大家|管理会社|業者|my (?:wife|husband|son|daughter|mother|father))",
+    r"隣|知人|友人|近所|大家|管理会社|業者|my (?:wife|husband|son|daughter|mother|father)|"
+    r"\b(?:him|his|her)\b)",
     re.IGNORECASE,
 )
 PRIVATE_PHONE = re.compile(r"(自宅|携帯|個人|ご家族|ご本人|連絡先は|の方)")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Self, TypeVar
 
 from mailgate.policy.context_model import read_model_file
+from mailgate.policy.dictionaries import unwrap
 
 SENTENCE = re.compile(r"[^。！？\n]*[。！？\n]?")
 
@@ -26,6 +27,25 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
     for match in SENTENCE.finditer(text):
         if match.group().strip():
             yield match.start(), match.end()
+
+
+def written_sentences(text: str) -> dict[int, tuple[int, int]]:
+    """For each line a hard-wrapped sentence runs over, (start, end) of the whole sentence as its
+    writer wrote it (the mailer's line breaks taken out); lines that hold whole sentences are
+    left out. The models read line by line (what they were trained on); the filters that decide
+    whether to ask them read the whole sentence: 「…精神障害者保健福祉手帳を」 / 「お持ちの方と、
+    その介護者が…対象です。」 is a general rule, whichever line the model is asked about."""
+    joined, origin = unwrap(text)
+    whole = {}
+    for match in SENTENCE.finditer(joined):
+        a, b = match.span()
+        if any(origin[i] != origin[i - 1] + 1 or text[origin[i]] == "\n" for i in range(a + 1, b)):
+            bounds = (origin[a], origin[b - 1] + 1)
+            line = bounds[0]
+            while line < bounds[1]:
+                whole[line] = bounds
+                line = text.find("\n", line, bounds[1]) + 1 or bounds[1]
+    return whole
 
 
 def quoted(text: str, start: int) -> bool:

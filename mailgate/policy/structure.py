@@ -38,9 +38,11 @@ TITLE_SALUTATION = re.compile(
 COPY_LINE = re.compile(
     r"^[ \t\u3000]*[（(]?[ \t\u3000]*(?:cc|ｃｃ|写し|同報)[ \t\u3000]*[:：]", re.I
 )
-# Another addressee alone on the next line: a short name and an honorific, no sentence.
+# Another addressee alone on the next line: a short name and an honorific, no sentence, maybe
+# in brackets ("（会長　石田 正明 様）" under "…自治会　役員の皆様").
 JOINT_ADDRESSEE = re.compile(
-    r"^[ \t\u3000]*[^\s。、．！？!?][^。、．！？!?\n]{0,18}?[ \t\u3000]?(?:様|さま|さん|殿)[ \t\u3000]*$"
+    r"^[ \t\u3000]*[（(]?[^\s。、．！？!?（(][^。、．！？!?\n]{0,18}?[ \t\u3000]?(?:様|さま|さん|殿)"
+    r"[ \t\u3000]*[）)]?[ \t\u3000]*$"
 )
 ENGLISH_SALUTATION = re.compile(r"^\s*(Dear|Hello|Hi|To)\b[^\n]*$", re.IGNORECASE)
 # The addressee's name: what precedes the honorific, or follows "Dear (Mr./Ms.)".
@@ -192,7 +194,13 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
         short = after.count("\n") < MAX_SIGNATURE_LINES or a > len(body) // 3
         if SEPARATOR.match(line) and a > first_content and after and short:
             framed = _framed_before_quote(body, lines, a, b)
-            return framed if framed else (_name_above(lines, index), len(body))
+            if framed:
+                return framed
+            # The sender's name and unit under a closing, above the framed office block
+            # ("Sincerely,\nMisaki Kobayashi\nChild-rearing Support Division" then ━━━).
+            closed = _after_closing(body, lines)
+            start = _name_above(lines, index)
+            return (min(start, closed[0]) if closed else start), len(body)
     after_closing = _after_closing(body, lines)
     if after_closing is not None:
         return after_closing

@@ -93,6 +93,11 @@ def test_the_model_flags_a_sentence_with_a_term_the_cues_missed(resources: Resou
         ("有効期限のお知らせです。", "no category term"),
         ("身体障害者手帳をお持ちの方は有効期限をご確認ください。", "a general statement"),
         ("> 身体障害者手帳の有効期限が来月で切れます。", "the resident's quoted words"),
+        (
+            "市バスでは、身体障害者手帳・療育手帳の有効期限内であれば\n"
+            "お持ちの方と、その介護者（1名）が運賃の半額割引の対象です。",
+            "a general rule the mailer wrapped: general on both lines",
+        ),
     ],
 )
 def test_the_model_is_not_asked(resources: Resources, body: str, why: str) -> None:

@@ -812,6 +812,46 @@ TOWN_BODY = "若林 様\n\n住民課の岡です。\n{}\n\n北杣町役場 住�
         ),
         # an office introducing itself
         ("社協の樽見です。", "樽見", "PERSON", [], Role.STAFF),
+        # a municipal professional, with the municipality and profession in brackets
+        (
+            "　講師　：鰐淵 美和（鷭沢区 理学療法士）、簗瀬 奈央（鷭沢区 保健師）",
+            "鰐淵 美和",
+            "PERSON",
+            [],
+            Role.STAFF,
+        ),
+        ("　講師　：鰐淵 美和（理学療法士）", "鰐淵 美和", "PERSON", [], Role.THIRD_PARTY),
+        # the reader's home, said on the line under the address; where they put things out
+        (
+            "　出し場所：葵浜市緑町3丁目14番地の2\n　　　　　　（ご自宅前の道路に面した敷地内）",
+            "葵浜市緑町3丁目14番地の2",
+            "POSTAL_ADDRESS",
+            [],
+            Role.RECIPIENT,
+        ),
+        (
+            "　出し場所：葵浜市緑町3丁目14番地の2",
+            "葵浜市緑町3丁目14番地の2",
+            "POSTAL_ADDRESS",
+            [],
+            Role.THIRD_PARTY,
+        ),
+        # a historical person the text says was known for something (民権家として知られる)
+        (
+            "三多摩の民権家として知られる石坂昌孝に関する新聞記事の切り抜き帳もございます。",
+            "石坂昌孝",
+            "PERSON",
+            [],
+            Role.ORGANIZATION,
+        ),
+        # someone else in the resident's quoted words
+        (
+            "> When I called him at 090-7716-2258 he hung up on me.",
+            "090-7716-2258",
+            "PHONE_NUMBER",
+            [],
+            Role.THIRD_PARTY,
+        ),
         # the number we will call the reader on: captioned, or said after it to be theirs
         (
             "おかけする番号：090-6127-3308（ご指定の携帯電話）",

@@ -52,6 +52,8 @@ def test_joint_addressees_on_the_next_lines_are_addressed() -> None:
     # After a blank line, or in a sentence, a name with an honorific is the body's.
     apart = "西村 孝 様\n\n西村 千里 様\n"
     assert not analyse(apart).in_salutation(apart.index("千里"), apart.index("千里") + 2)
+    bracketed = "汐見団地自治会　役員の皆様\n（会長　石田 正明 様）\n\n住宅課の青島です。\n"
+    assert analyse(bracketed).in_salutation(bracketed.index("石田"), bracketed.index("石田") + 5)
     sentence = "西村 孝 様\n先日は、山口様にお世話になりました。佐藤様\n"
     assert not analyse(sentence).in_salutation(sentence.index("山口"), sentence.index("山口") + 2)
 
@@ -360,3 +362,15 @@ def test_a_name_with_a_title_alone_on_the_first_line_is_the_addressee() -> None:
     # an organisation's title line above an addressee with an honorific stays an address line
     structure = analyse("北中学校PTA会長\n広沢 克己 様\n\nいつもお世話になっております。\n")
     assert structure.salutation_name == "広沢 克己"
+
+
+def test_the_senders_block_under_a_closing_joins_the_framed_signature() -> None:
+    body = (
+        "Dear Ms. Lindqvist,\n\nThe form is on our website.\n\nSincerely,\nMisaki Kobayashi\n"
+        "Child-rearing Support Division, Kibino City\n\n━━━━━━━━\n吉備野市 子育て支援課\n"
+        "TEL 0868-55-2111\n━━━━━━━━\n"
+    )
+    structure = analyse(body)
+    start = body.index("Misaki")
+    assert structure.in_signature(start, start + len("Misaki Kobayashi"))
+    assert not structure.in_signature(body.index("The form"), body.index("The form") + 8)

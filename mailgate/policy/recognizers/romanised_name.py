@@ -71,13 +71,20 @@ class RomanisedNameRecognizer(EntityRecognizer):
     BEFORE = re.compile(
         r"(?:\bDear|\bneighbou?r|\bcontact|\bcall|\bask|\bemail|\bwrite to|\bfriend|\bson|\bdaughter|"
         r"\bwife|\bhusband|\bmother|\bfather|\bresident|\bbrother|\bsister|\bby|\bwith|\bfrom|\bthat|"
-        r"\bcolleague|\bco-?worker|\blandlord|\bemployer|\bboss|\bpartner|\bflatmate|\broommate)[ ,:]+$",
+        r"\bcolleague|\bco-?worker|\blandlord|\bemployer|\bboss|\bpartner|\bflatmate|\broommate|"
+        r"\bguide|\bdriver|\binstructor|\btutor|\bcaregiver|\bcarer|\bagent)[ ,:]+$",
         re.IGNORECASE,
     )
     AFTER = re.compile(
         r"^(?:[ \u3000]?(?:さん|様|さま|氏|殿)|'s\b|’s\b| can be reached| can be contacted| said| says| told| asked| lives| moved| is\b| was\b|"
         r" will\b| has\b| had\b| would\b| \(|,? (?:who|whose)\b| at \+?\d)"
     )
+
+    # A given name alone, possessive, with a personal pronoun soon after: a child or relative
+    # named only by first name ("Lena's epilepsy medication … her doctor", "Aarav's … his lunch").
+    POSSESSIVE_ONE = re.compile(r"(?<![A-Za-z'’\-])([A-Z][a-z]{2,})['’]s\b")
+    PRONOUN_AFTER = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+    PRONOUN_REACH = 200
 
     NOT_NAME_WORDS = frozenset(_NOT_NAME_WORDS.split())
 
@@ -99,6 +106,15 @@ class RomanisedNameRecognizer(EntityRecognizer):
         results = []
         for match in self.TITLED.finditer(text):
             results.append(tagged_result(self, ENTITY, match.start(1), match.end(1), STRONG))
+        for match in self.POSSESSIVE_ONE.finditer(text):
+            start, end = match.span(1)
+            if (
+                name_word(match.group(1))
+                # not the last word of a longer proper noun ("Aoba Nursery's")
+                and not re.search(r"[A-Z][a-z'’\-]*[ ]$", text[max(0, start - 30) : start])
+                and self.PRONOUN_AFTER.search(text, end, end + self.PRONOUN_REACH)
+            ):
+                results.append(tagged_result(self, ENTITY, start, end, STRONG))
         for start, end in self._candidates(text):
             line_start = text.rfind("\n", 0, start) + 1
             context = self.BEFORE.search(text[line_start:start]) or self.AFTER.match(text[end:])

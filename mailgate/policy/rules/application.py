@@ -30,7 +30,7 @@ from mailgate.policy.dictionaries import (
 from mailgate.policy.findings import Finding, Reason
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.rules.base import ModelFileConfig, Resources, RuleConfig
-from mailgate.policy.sentence_model import open_sentences
+from mailgate.policy.sentence_model import open_sentences, written_sentences
 from mailgate.policy.units import TextUnit
 from mailgate.resources import data_dir
 
@@ -50,6 +50,10 @@ PROCEDURE = regex.compile(
     r"(?:可否|かどうか|結果|採否|当否|金額)(?:は|について(?:は)?)[、,]?(?:(?!ました)[^。\n]){0,40}?"
     r"(?:決まります|決定します|決定いたします|判断します|判断いたします|お知らせします|"
     r"お知らせいたします|通知します|ご連絡します|ご連絡いたします)"
+)
+# Advice to apply (「…認定証の申請をお勧めします」): guidance, whatever nouns it names.
+ADVICE = regex.compile(
+    r"(?:申請|手続き|届出|届け出|申込み?|申し込み)(?:を|の)?(?:お勧め|おすすめ|お薦め|ご検討|お願い)"
 )
 CONDITION = regex.compile(
     r"場合|ときは|時は|であれば|でしたら|ましたら|たら[、,]|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
@@ -130,16 +134,17 @@ class ApplicationRule:
         """Sentences the model reads as accepting or deciding, where no phrase matched."""
         text = unit.text
         learned = []
-        opening = _wrapped_openings(text)
+        written = written_sentences(text)
         for start, end in open_sentences(text, [(f.start or 0, f.end or 0) for f in found]):
             # The filters read the sentence from where the writer began it, before the mailer
             # wrapped it: 「…受給されているのであれば、」 / 「その月以降の保険料は…対象となります。」
-            whole = opening.get(start, start)
+            whole = written.get(start, (start, end))[0]
             if (
                 _quoted(unit, start, end)
                 or CONDITION.search(text, whole, end)
                 or SCHEDULE.search(text, whole, end)
                 or PROCEDURE.search(text, whole, end)
+                or ADVICE.search(text, whole, end)
             ):
                 continue
             # 「不備はありませんでしたので、受け付けました」: one negated cue is not the sentence.
@@ -199,18 +204,6 @@ class ApplicationRule:
                 **({"learned_probability": round(learned, 3)} if learned is not None else {}),
             },
         )
-
-
-def _wrapped_openings(text: str) -> dict[int, int]:
-    """For each line that continues a hard-wrapped sentence, where that sentence began."""
-    joined, origin = unwrap(text)
-    openings = {}
-    for index in range(1, len(joined)):
-        if origin[index] != origin[index - 1] + 1 and text[origin[index] - 1] == "\n":
-            # The mailer's line break was dropped here: the sentence runs on from the line above.
-            begun = max(joined.rfind(mark, 0, index) for mark in "。！？\n") + 1
-            openings[origin[index]] = origin[begun]
-    return openings
 
 
 def _quoted(unit: TextUnit, start: int, end: int) -> bool:

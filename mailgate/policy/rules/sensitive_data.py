@@ -38,7 +38,7 @@ from mailgate.policy.findings import Finding, Reason
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.rules.base import Resources, RuleConfig
 from mailgate.policy.rules.sensitive_config import CATEGORY_LABELS, SensitiveDataConfig
-from mailgate.policy.sentence_model import open_sentences
+from mailgate.policy.sentence_model import open_sentences, written_sentences
 from mailgate.policy.units import TextUnit
 
 SENTENCE_END = regex.compile(r"[。！？!?\n]|\.(?=\s)")
@@ -59,11 +59,12 @@ PERSON_COPULA = regex.compile(r"方(?:で(?:[、，,]|す|あ|いらっしゃ)|�
 GRADE = regex.compile(
     r"[ \u3000]*(?:[（(][^）)\n]{1,15}[）)]|[0-9０-９]{1,2}級|[ABＡＢ][12１２](?![0-9０-９]))"
 )
-# One specific grade ("（B2）", "1級", "A1", "（下肢機能障害 2級）"), not a list or range
+# One specific grade ("（B2）", "1級", "A1", "1種2級", "（下肢機能障害 2級）"), not a list or range
 # ("（1級・2級）", "2級以上").
 SINGLE_GRADE = regex.compile(
     r"[ \u3000]*(?:[（(][^（）()\n・、，,]{0,10}?[ \u3000]*(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２]?)[ \u3000]*[）)]"
-    r"|(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２])(?![0-9０-９]))"
+    # with its class before it: "1種2級" (身体障害者手帳)
+    r"|(?:[0-9０-９]種[ \u3000]?)?(?:[0-9０-９]{1,2}級|[ABＡＢ][12１２])(?![0-9０-９]))"
     r"(?![・、，,〜～\-－]|又は|または|及び|および|から|以上|以下|未満|相当|程度|等|など)"
 )
 # 「酒井様の場合、毎月の保護費の…」: "in your case" names the person, it sets no condition.
@@ -173,8 +174,14 @@ class SensitiveDataRule:
         text = unit.text
         settings = self.config.disclosure_model
         learned = []
+        written = written_sentences(text)
         for start, end in open_sentences(text, [(f.start or 0, f.end or 0) for f in found]):
-            if GENERAL.search(text, start, end):
+            # A general rule wrapped over two lines is general on both (sentence_model.py),
+            # unless it names someone (「村上さん（…）の世帯は」/「…保護を受けておられ」).
+            whole = written.get(start, (start, end))
+            if GENERAL.search(text, start, end) or (
+                GENERAL.search(text, *whole) and not NAMED.search(text, *whole)
+            ):
                 continue
             term = next(
                 (

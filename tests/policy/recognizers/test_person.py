@@ -158,6 +158,8 @@ def test_title_after_the_name_is_not_part_of_it(
         "利用できるタクシー会社は、町内の霧里交通と北信観光タクシーの2社です。",
         "・川淵駅前こども園（委託）　　6か月〜就学前",
         "　12月24日（水）　汐見島港 8:30発 → 鹿児島港 14:50着（フェリーしおかぜ）",
+        "Kyoto's temples are busy in autumn, so please book early.",  # no pronoun after it
+        "The Aoba Nursery's staff will meet you; she will show you the room.",  # a longer name
     ],
 )
 def test_places_buildings_and_terms_are_not_names(analyzer: Analyzer, text: str) -> None:
@@ -183,6 +185,9 @@ def test_punctuation_never_opens_a_name(analyzer: Analyzer) -> None:
     [
         ("Your neighbour Tom Baker asked us to write.", "Tom Baker"),
         ("Please contact Anna Kowalski (Section chief's guest).", "Anna Kowalski"),
+        ("> Our guide, Kenji Aoyama, arrived 40 minutes late.", "Kenji Aoyama"),
+        # a child by given name alone, possessive, with a pronoun after
+        (" - Lena's epilepsy medication for three days\n - the dosage from her doctor", "Lena"),
     ],
 )
 def test_romanised_names_still_found(analyzer: Analyzer, text: str, expected: str) -> None:

@@ -442,6 +442,14 @@ LATER_DISCLOSURES = [
     ("酒井様の場合、毎月の保護費の受け取り日と近いため、ご注意ください。", "保護費"),
     # a treatment kept up, in a referral's notes
     ("経過：心房細動のため当院で抗凝固療法を継続中、9月下旬から息切れが増悪", "抗凝固療法を継続中"),
+    # an infection the reader's own test found; a handbook's class and grade; a named child
+    # with a note in brackets before の
+    (
+        "先日ご提出いただいた検便の結果、腸管出血性大腸菌O157が検出されました。",
+        "O157が検出されました",
+    ),
+    ("・手帳：身体障害者手帳 1種2級（下肢機能障害）", "身体障害者手帳 1種2級"),
+    ("悠真くん（平成30年6月14日生まれ）の療育手帳の判定結果を共有しました。", "療育手帳"),
     ("As you told us, you left home because of violence from your husband.", "violence"),
     ("本人が、母親から叩かれることがあると担任に話しています。", "叩かれ"),
     ("先日、配偶者からの暴力についてご相談いただいた件です。", "暴力"),
@@ -515,6 +523,8 @@ def test_later_disclosure_wordings_block(
         "治療中の病気がある方も受診できます。",
         "皆様の場合、毎月の保護費の受け取り日は5日です。",
         "人工透析や在宅酸素療法を受けている方など、定期的な通院が見込まれる方はご相談ください。",
+        "生活保護を受けている方でも、家計相談はご利用いただけます。",
+        "貴店から提出された食品の検体からノロウイルスが検出されました。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

@@ -110,6 +110,11 @@ HISTORICAL_CONTEXT = re.compile(
     r"博物学者|学者|研究した|研究で知られ|文豪|俳人|歌人|詩人|作家|画家|思想家|発明家|探検家|"
     r"植物学|民俗学|功労者|業績|代表作|絵師|浮世絵|肉筆|版画|錦絵|庄屋|名主|代官|藩士|村役人|"
     r"御用留|文書|記録|書き残|伝えられ|書簡|企画展|郷土|日記|民権|起草|草案|として知られ|"
+    r"書状|絵図|城下|城主|農学者|"
+    # era names before Meiji (文化 left out: an everyday word)
+    r"永禄|元亀|天正|文禄|慶長|元和|寛永|寛文|延宝|元禄|宝永|享保|元文|延享|宝暦|明和|安永|天明|"
+    r"寛政|享和|文政|天保|弘化|嘉永|安政|万延|文久|元治|慶応|"
+    r"\bSengoku\b|\bfeudal\b|\blord\b|\bagronomist\b|\bTaisho\b|"
     r"\bcentury\b|\bhistor|\bmuseum\b|\bcurator\b|\bcollection\b|\bexhibition\b|\bprints?\b|"
     r"\bworks\b|\bpainter\b|\bpoet\b|\bnovelist\b|\bartist\b|\bukiyo-e\b|\bEdo\b|\bMeiji\b|"
     r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b|\bdiary\b|\bletters?\b|"

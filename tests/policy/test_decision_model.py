@@ -104,6 +104,11 @@ def test_the_model_flags_a_decision_no_phrase_matched(resources: Resources) -> N
         ("書類がそろえば、本日付けで受け付けます。", "a condition, not a decision"),
         ("本日付けの申込みは来月1日から受け付けます。", "when applications are taken"),
         ("本日付けで認定証の申請をお勧めします。", "advice to apply"),
+        ("本日付けで決まりしだいお知らせします。", "as soon as it is decided"),
+        (
+            "・4月からの定期利用の申込みは、本日付けで市の電子申請サービスで\n　受け付けます。",
+            "where applications are taken",
+        ),
         (
             "支給の可否は、本日付けで申請いただいた内容を審査して決まります。",
             "how it will be decided",

@@ -271,3 +271,16 @@ def test_a_name_in_an_attachment_keeps_its_role_from_the_body(resources: Resourc
     assert [f for f in findings if f.blocking] == []
     in_attachment = [f for f in findings if f.location == "attachment:日程表.txt"]
     assert in_attachment and all(f.role == Role.ORGANIZATION for f in in_attachment)
+
+
+def test_a_name_in_the_subject_glued_to_a_word_keeps_its_role_from_the_body(
+    resources: Resources,
+) -> None:
+    body = (
+        "上野 様\n\n郷土資料館です。明治期の農学者 矢代 篤三郎 の講演の記録と、"
+        "日記（明治23年〜31年）を所蔵しています。" + SIGNATURE
+    )
+    findings = run(resources, body, subject="矢代篤三郎関係資料の所蔵状況について")
+    in_subject = [f for f in findings if f.location == "subject" and f.entity_type == "PERSON"]
+    assert in_subject and all(f.role == Role.ORGANIZATION for f in in_subject)
+    assert [f for f in findings if f.blocking] == []

@@ -812,6 +812,14 @@ TOWN_BODY = "若林 様\n\n住民課の岡です。\n{}\n\n北杣町役場 住�
         ),
         # an office introducing itself
         ("社協の樽見です。", "樽見", "PERSON", [], Role.STAFF),
+        # history words: a castle lord's letters dated in a pre-Meiji era
+        (
+            "１　稲穂城主 黒滝 景政 関係\n　上杉謙信から景政に宛てた書状（永禄４年）１通と、城下の絵図",
+            "黒滝 景政",
+            "PERSON",
+            [],
+            Role.ORGANIZATION,
+        ),
         # a municipal professional, with the municipality and profession in brackets
         (
             "　講師　：鰐淵 美和（鷭沢区 理学療法士）、簗瀬 奈央（鷭沢区 保健師）",

@@ -32,7 +32,7 @@ NOT_NAME = re.compile(
 ORG_AFTER = re.compile(
     r"[ \u3000]?(町会|自治会|商店街|地区|区民|会館|センター|駅|通り|小学校|中学校|公園|神社|寺|"
     r"美術館|記念館|文学館|資料館|博物館|賞|像|邸|旧居|旧宅|橋|病院|医院|商店|記念|"
-    r"集会所|集会場|公民館|団地|ハイツ|荘|コーポ|マンション|町内|自治区|地域|"
+    r"集会所|集会場|公民館|団地|ハイツ|荘|コーポ|マンション|町内|自治区|地域|漁港|港|埠頭|岸壁|"
     r"(?:少年)?使節|(?:様|さま|さん|氏)?(?:展|祭|まつり|号|賞))"
 )
 # A candidate glued to an organisation word is part of that organisation's name, not a person
@@ -69,7 +69,7 @@ TITLE_SUFFIX = re.compile(
 )
 TITLE_PREFIX = re.compile(
     r"(区長|副区長|教育長|会長|副会長|部長|課長|係長|担当|委員長|理事長|班長|保健師|看護師|"
-    r"作業療法士|理学療法士|社会福祉士|主任|主査|主事)[ \u3000]*"
+    r"作業療法士|理学療法士|社会福祉士|主任|主査|主事|司書|学芸員|相談員|支援員)[ \u3000]*"
 )
 # Housing and building words: a candidate holding one is a building's name (石部グリーンハイツ).
 HOUSING = re.compile(

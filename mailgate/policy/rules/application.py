@@ -51,12 +51,17 @@ PROCEDURE = regex.compile(
     r"(?:決まります|決定します|決定いたします|判断します|判断いたします|お知らせします|"
     r"お知らせいたします|通知します|ご連絡します|ご連絡いたします)"
 )
-# Advice to apply (「…認定証の申請をお勧めします」): guidance, whatever nouns it names.
+# Advice to apply (「…認定証の申請をお勧めします」) and where applications are taken
+# (「2月1日から市の電子申請サービスで\n受け付けます」): guidance, whatever nouns they name.
 ADVICE = regex.compile(
     r"(?:申請|手続き|届出|届け出|申込み?|申し込み)(?:を|の)?(?:お勧め|おすすめ|お薦め|ご検討|お願い)"
+    r"|(?:電子申請|オンライン|窓口|郵送)[^。\n]{0,12}?(?:で|から|にて)[\n \u3000]*"
+    r"(?:受け付け|受付)(?:ます|ております|いたします)"
 )
 CONDITION = regex.compile(
     r"場合|ときは|時は|であれば|でしたら|ましたら|たら[、,]|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
+    # "as soon as it is decided" (「決まりしだいお知らせします」)
+    r"|(?:り|し|ち|き|い)(?:しだい|次第)"
 )
 
 

@@ -139,23 +139,33 @@ class PersonalDataRule:
         findings = self._names_as_in_body(units, findings)
         if self.model is None or body is None:
             return findings
-        return second_opinion(findings, body.text, self.model, self.config.context_model.veto_below)
+        findings = second_opinion(
+            findings, body.text, self.model, self.config.context_model.veto_below
+        )
+        # The model may have settled a body name as public: the subject's copy follows it.
+        return self._names_as_in_body(units, findings)
 
     def _names_as_in_body(self, units: list[TextUnit], findings: list[Finding]) -> list[Finding]:
         """A name in the subject or an attachment keeps the role the body explains ("伊能忠敬
         測量の道…" with 伊能忠敬 a historical person in the body, the sending official's name,
         a programme attached that names the body's historical figure)."""
+        # A body name the context model let through reads as public (organisation).
         known = {
-            _compact(f.text): f.role
+            _compact(f.text): f.role if f.role != Role.THIRD_PARTY else Role.ORGANIZATION
             for f in findings
             if f.location == "body"
             and f.entity_type == "PERSON"
-            and f.role in (Role.STAFF, Role.ORGANIZATION, Role.RECIPIENT)
+            and (f.role in (Role.STAFF, Role.ORGANIZATION, Role.RECIPIENT) or not f.blocking)
         }
         others = {u.location: u for u in units if not u.is_body}
         settled = []
         for f in findings:
-            role = known.get(_compact(f.text))
+            compact = _compact(f.text)
+            role = known.get(compact) or next(
+                # glued to a word in the subject: 「矢代篤三郎関係資料」
+                (r for name, r in known.items() if len(name) >= 3 and compact.startswith(name)),
+                None,
+            )
             unit = others.get(f.location)
             if (
                 unit is not None

@@ -158,6 +158,7 @@ def test_title_after_the_name_is_not_part_of_it(
         "利用できるタクシー会社は、町内の霧里交通と北信観光タクシーの2社です。",
         "・川淵駅前こども園（委託）　　6か月〜就学前",
         "　12月24日（水）　汐見島港 8:30発 → 鹿児島港 14:50着（フェリーしおかぜ）",
+        "4月10日に申請のあった江能漁港の係留施設の使用について",  # a fishing port
         "Kyoto's temples are busy in autumn, so please book early.",  # no pronoun after it
         "The Aoba Nursery's staff will meet you; she will show you the room.",  # a longer name
     ],

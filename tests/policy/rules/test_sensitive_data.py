@@ -449,6 +449,14 @@ LATER_DISCLOSURES = [
         "O157が検出されました",
     ),
     ("・手帳：身体障害者手帳 1種2級（下肢機能障害）", "身体障害者手帳 1種2級"),
+    # a newborn's intensive care, a screening result, a fraud suffered, survivor status
+    ("森さんは、お子さんがＮＩＣＵを退院したばかりです。", "ＮＩＣＵを退院したばかり"),
+    ("質問票の結果、産後うつの可能性を示す点数（１２点）でした。", "産後うつの可能性を示す点数"),
+    ("偽サイトでカード情報を盗まれ、不正利用の被害に遭われた件です。", "不正利用の被害に遭われた"),
+    (
+        "  Status:  holder of an Atomic Bomb Survivor's Certificate issued in 1978",
+        "holder of an Atomic Bomb Survivor's Certificate",
+    ),
     ("悠真くん（平成30年6月14日生まれ）の療育手帳の判定結果を共有しました。", "療育手帳"),
     ("As you told us, you left home because of violence from your husband.", "violence"),
     ("本人が、母親から叩かれることがあると担任に話しています。", "叩かれ"),
@@ -525,6 +533,10 @@ def test_later_disclosure_wordings_block(
         "人工透析や在宅酸素療法を受けている方など、定期的な通院が見込まれる方はご相談ください。",
         "生活保護を受けている方でも、家計相談はご利用いただけます。",
         "貴店から提出された食品の検体からノロウイルスが検出されました。",
+        "不正利用の被害に遭わないよう、ご注意ください。",
+        "産後うつについての講座を開きます。",
+        "被爆者健康手帳をお持ちの方は、医療費の自己負担がありません。",
+        "A holder of an Atomic Bomb Survivor's Certificate can receive medical care.",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

@@ -136,13 +136,12 @@ class PersonalDataRule:
         findings: list[Finding] = []
         for unit in units:
             findings += self._find_in(unit, mail, facts)
-        findings = self._names_as_in_body(units, findings)
-        if self.model is None or body is None:
-            return findings
-        findings = second_opinion(
-            findings, body.text, self.model, self.config.context_model.veto_below
-        )
-        # The model may have settled a body name as public: the subject's copy follows it.
+        if self.model is not None and body is not None:
+            findings = second_opinion(
+                findings, body.text, self.model, self.config.context_model.veto_below
+            )
+        # After the model, which may have settled a body name as public: the subject's copy
+        # follows it.
         return self._names_as_in_body(units, findings)
 
     def _names_as_in_body(self, units: list[TextUnit], findings: list[Finding]) -> list[Finding]:

@@ -72,7 +72,7 @@ PERSONAL_CASE = regex.compile(r"(?<!皆|客|者|各)(?:様|さま|さん|氏|殿
 # A person's name and honorific (「川辺様」); with の after it, the owner of what follows.
 NAMED = regex.compile(r"[\p{Han}\p{Katakana}ー](?:様|さま|さん|氏|君|くん|ちゃん|殿)")
 # A person's name, then the honorific that starts an owner ("唐沢様の").
-NAMED_OWNER = regex.compile(r"[\p{Han}\p{Katakana}ー](?:様|さま|さん|氏|君|くん|ちゃん|殿)の")
+NAMED_OWNER = regex.compile(NAMED.pattern + "の")
 # "生活保護の開始申請については、…却下となりました": the reader's own application.
 APPLIED_FOR = regex.compile(
     r"の?(?:開始|再開|廃止|停止|変更|交付|再交付|更新|等級変更)?申請(?:について(?:は)?|につきましては|は|に対し(?:て)?)"

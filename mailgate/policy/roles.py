@@ -313,15 +313,22 @@ def same_person_roles(
 ) -> list[tuple[int, int, Role]]:
     """A name repeated in one mail keeps the role it has where it is explained.
 
-    "保健福祉課の村上です" makes 村上 staff, and so is the bare "村上" closing the mail.
+    "保健福祉課の村上です" makes 村上 staff, and so is the bare "村上" closing the mail; the
+    given name of a historical person named in full ("貝原益軒" … "益軒先生") is theirs too.
     """
     staff = {compact_text(text[a:b]) for a, b, role in persons if role == Role.STAFF}
     # The sender's surname from their self-introduction ("中央児童相談所の有村です"), even
     # where the recogniser did not take the lone surname for a name.
     introduced = {compact_text(m.group("name")) for m in cues.SELF_INTRODUCTION.finditer(text)}
+    # A historical person's full name, for the given name alone elsewhere ("貝原益軒" … "益軒").
+    historical = {compact_text(text[a:b]) for a, b, role in persons if role == Role.ORGANIZATION}
     settled: list[tuple[int, int, Role]] = []
     for a, b, role in persons:
         name = compact_text(text[a:b])
+        if role == Role.THIRD_PARTY and any(
+            name != h and _part_of_name(name, h) for h in historical
+        ):
+            role = Role.ORGANIZATION
         if role == Role.THIRD_PARTY and (
             any(name == s or _part_of_name(name, s) for s in staff)
             or (_signature_line(text, a, b) and any(name.startswith(s) for s in staff | introduced))

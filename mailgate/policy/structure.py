@@ -39,10 +39,13 @@ COPY_LINE = re.compile(
     r"^[ \t\u3000]*[（(]?[ \t\u3000]*(?:cc|ｃｃ|写し|同報)[ \t\u3000]*[:：]", re.I
 )
 # Another addressee alone on the next line: a short name and an honorific, no sentence, maybe
-# in brackets ("（会長　石田 正明 様）" under "…自治会　役員の皆様").
+# in brackets ("（会長　石田 正明 様）" under "…自治会　役員の皆様"), or several of them
+# ("（戸田様、吉永様、堀様）" under "私道共有者の皆様").
+_JOINT_NAME = r"[^\s。、．！？!?（(,，・][^。、．！？!?\n,，・（()]{0,18}?"
+_JOINT_HONORIFIC = r"[ \t\u3000]?(?:様|さま|さん|殿)"
 JOINT_ADDRESSEE = re.compile(
-    r"^[ \t\u3000]*[（(]?[^\s。、．！？!?（(][^。、．！？!?\n]{0,18}?[ \t\u3000]?(?:様|さま|さん|殿)"
-    r"[ \t\u3000]*[）)]?[ \t\u3000]*$"
+    rf"^[ \t\u3000]*[（(]?{_JOINT_NAME}(?:(?:{_JOINT_HONORIFIC})?[、,，・][ \t\u3000]*{_JOINT_NAME})*"
+    rf"{_JOINT_HONORIFIC}[ \t\u3000]*[）)]?[ \t\u3000]*$"
 )
 ENGLISH_SALUTATION = re.compile(r"^\s*(Dear|Hello|Hi|To)\b[^\n]*$", re.IGNORECASE)
 # The addressee's name: what precedes the honorific, or follows "Dear (Mr./Ms.)".

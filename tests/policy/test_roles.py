@@ -319,6 +319,24 @@ def test_name_alone_on_a_line_takes_the_role_of_the_staff_surname() -> None:
     assert [role for _a, _b, role in settled] == [Role.STAFF, Role.STAFF, Role.THIRD_PARTY]
 
 
+def test_a_historical_persons_given_name_alone_is_theirs() -> None:
+    # 「益軒先生」 before or after 「貝原益軒」: the same historical person, not a resident.
+    text = "> 益軒先生の話を入れてほしい。\n貝原益軒が歩いたとされる道。\n益軒の妻、東軒。\n益田様にも。\n"
+    spans = [(0, 0), (0, 0), (0, 0), (0, 0)]
+    spans[0] = (text.index("益軒"), text.index("益軒") + 2)
+    spans[1] = (text.index("貝原益軒"), text.index("貝原益軒") + 4)
+    spans[2] = (text.index("益軒の"), text.index("益軒の") + 2)
+    spans[3] = (text.index("益田"), text.index("益田") + 2)
+    roles = [Role.THIRD_PARTY, Role.ORGANIZATION, Role.THIRD_PARTY, Role.THIRD_PARTY]
+    settled = same_person_roles(text, [(a, b, r) for (a, b), r in zip(spans, roles, strict=True)])
+    assert [role for _a, _b, role in settled] == [
+        Role.ORGANIZATION,
+        Role.ORGANIZATION,
+        Role.ORGANIZATION,
+        Role.THIRD_PARTY,
+    ]
+
+
 # A title or an office unit before the name, separated only by spaces or の: an official.
 @pytest.mark.parametrize(
     ("sentence", "value", "expected"),

@@ -54,6 +54,8 @@ def test_joint_addressees_on_the_next_lines_are_addressed() -> None:
     assert not analyse(apart).in_salutation(apart.index("千里"), apart.index("千里") + 2)
     bracketed = "汐見団地自治会　役員の皆様\n（会長　石田 正明 様）\n\n住宅課の青島です。\n"
     assert analyse(bracketed).in_salutation(bracketed.index("石田"), bracketed.index("石田") + 5)
+    listed = "浜の町三丁目 私道共有者の皆様\n（戸田様、吉永様、堀様）\n\n道路維持係の野中です。\n"
+    assert analyse(listed).in_salutation(listed.index("戸田"), listed.index("堀") + 1)
     sentence = "西村 孝 様\n先日は、山口様にお世話になりました。佐藤様\n"
     assert not analyse(sentence).in_salutation(sentence.index("山口"), sentence.index("山口") + 2)
 

@@ -45,6 +45,11 @@ CAPTIONED = re.compile(
 # A town's district and its lot number, without the municipality ("奥杣341番地", "樺ノ木118番地"):
 # how a small town writes its residents' addresses to each other.
 DISTRICT_LOT = re.compile(rf"(?<!{_KANJI}){_KANJI}{{2,4}}?{_NUM}番地(?:の?{_NUM}号?)?")
+# A town, its 丁目 and a house number, without the municipality ("汐見中央四丁目5-8"): the
+# house number makes it a residence, not an area.
+TOWN_CHOME = re.compile(
+    rf"(?<!{_KANJI}){_KANJI}{{2,6}}?{_NUM}丁目(?:{_NUM}番地?(?:の?{_NUM}号?)?|\d+-\d+(?:-\d+)?)"
+)
 # Leading caption words the lazy municipality pattern can swallow (住所世田谷区… -> 所世田谷区…).
 CAPTION_PREFIX = re.compile(r"^(?:現?住所|所|所在地|在地|居所|宛先|送付先|届け先|は|:)+")
 
@@ -139,8 +144,9 @@ class JapaneseAddressRecognizer(EntityRecognizer):
             start += trimmed.end() if trimmed else 0
             score = 0.9 if re.match(_PREF, text[start:]) else 0.85
             spans.append((start, _rstrip(text, start, match.end()), score, "japanese"))
-        for match in DISTRICT_LOT.finditer(text):
-            spans.append((match.start(), _rstrip(text, match.start(), match.end()), 0.7, "lot"))
+        for pattern in (DISTRICT_LOT, TOWN_CHOME):
+            for match in pattern.finditer(text):
+                spans.append((match.start(), _rstrip(text, match.start(), match.end()), 0.7, "lot"))
         for match in CAPTIONED.finditer(text):
             spans.append(
                 (match.start(1), _rstrip(text, match.start(1), match.end(1)), 0.75, "captioned")

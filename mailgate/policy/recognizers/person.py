@@ -86,6 +86,32 @@ NOT_CHILD_NAME = frozenset(
         "伯父",
     ]
 )
+# GiNZA labels of natural places and routes: a person's name is not one of them.
+NAMED_PLACES = frozenset(
+    [
+        "Mountain",
+        "River",
+        "Lake",
+        "Sea",
+        "Bay",
+        "Island",
+        "Park",
+        "Tunnel",
+        "Bridge",
+        "Road",
+        "Railroad",
+        "Water_Route",
+        "Canal",
+        "Spa",
+        "Station",
+        "Port",
+        "Airport",
+        "Tumulus",
+        "Amusement_Park",
+    ]
+)
+# The end of a kanji name the NER left off, up to the honorific after it.
+NAME_REST = re.compile(r"[\u3400-\u9fff々]{1,2}(?=(?:様|さま|さん|氏|殿|くん|君|ちゃん))")
 KATAKANA_NAME = re.compile(
     r"[ァ-ヴ][ァ-ヴー]+(?:[ \u3000・=＝][ァ-ヴ][ァ-ヴー]*){0,3}(?=[ \u3000]?(?:様|さま|さん|氏|殿))"
 )
@@ -146,6 +172,24 @@ def _extend_to_title(text: str, result: RecognizerResult) -> None:
             return
 
 
+def _inside_place(text: str, result: RecognizerResult, places: list[tuple[int, int]]) -> bool:
+    """A dictionary name inside a mountain, river or road the NER found (白沢|岳登|山道 is
+    白沢岳登山道): the name is part of the place's, unless an honorific makes it a person."""
+    return (
+        (result.recognition_metadata or {}).get("source") == "sudachi"
+        and not _honorific_after(text, result.end)
+        and any(start <= result.start and result.end <= end for start, end in places)
+    )
+
+
+def _common_noun_after_verb(doc: Doc, tokens: list[Token]) -> bool:
+    """One common noun right after a verb's or auxiliary's attributive form (…とされる|砲台)."""
+    if len(tokens) != 1 or "普通名詞" not in tokens[0].tag_ or tokens[0].i == 0:
+        return False
+    before = doc[tokens[0].i - 1]
+    return before.tag_.split("-")[0] in ("動詞", "助動詞") and not before.whitespace_
+
+
 def _honorific_after(text: str, end: int) -> bool:
     return HONORIFIC.match(text, end) is not None
 
@@ -177,7 +221,12 @@ class JapaneseNameRecognizer(EntityRecognizer):
             _trim_title(text, result)
             _trim_edges(text, result)
             _extend_to_title(text, result)
-        return [r for r in found if r.end > r.start and self._plausible(text, r)]
+        places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NAMED_PLACES]
+        return [
+            r
+            for r in found
+            if r.end > r.start and self._plausible(text, r) and not _inside_place(text, r, places)
+        ]
 
     def _dictionary_names(self, text: str, doc: Doc) -> list[RecognizerResult]:
         results, i = [], 0
@@ -268,6 +317,9 @@ class JapaneseNameRecognizer(EntityRecognizer):
                 r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん)$", text[start:end]
             )
             end = start + honorific.start() if honorific else end
+            rest = NAME_REST.match(text, end)
+            if rest and KANJI_ONLY.match(text, end - 1) and not TITLE_SUFFIX.match(text, end):
+                end = rest.end()  # the NER cut a given name before its honorific (陽|向さん)
             tokens = [t for t in doc if start <= t.idx < end and t.tag_ != "空白"]
             if (
                 end <= start
@@ -293,6 +345,8 @@ class JapaneseNameRecognizer(EntityRecognizer):
             # Confirmed by a full name in the dictionary or an honorific; a lone surname is
             # usually the sender introducing themselves.
             confirmed = sum(1 for t in tokens if _name_kind(t)) >= 2 or _honorific_after(text, end)
+            if not confirmed and _common_noun_after_verb(doc, tokens):
+                continue  # 「築かれたとされる砲台」: a thing described, not a person
             results.append(
                 tagged_result(self, ENTITY, start, end, STRONG if confirmed else NER_ONLY, "ginza")
             )

@@ -104,6 +104,7 @@ def test_street_word_without_a_number_is_not_an_address() -> None:
         "対象区域：西浜市本郷町一丁目・二丁目の一部",
         "断水の区域は西浜市本郷町三丁目です。",
         "工事エリア：西浜市北町2丁目",
+        "汐見中央四丁目の集会所で行います。",
     ],
 )
 def test_areas_are_not_addresses(text: str) -> None:
@@ -132,6 +133,9 @@ def test_real_addresses_kept(text: str, expected: str) -> None:
         ("お宅は奥杣128番地2で、県道から入ります。", "奥杣128番地2"),
         ("> I live at Hiruo 605-2, Unose-cho, Room 203.", "Hiruo 605-2, Unose-cho, Room 203"),
         ("〒789-2392 鵜ノ瀬町大字苫浜1120番地", "鵜ノ瀬町大字苫浜1120番地"),  # ノ in the town
+        # a town, its 丁目 and a house number, without the city
+        ("> 一人暮らしの宮崎さん（汐見中央四丁目5-8）は、", "汐見中央四丁目5-8"),
+        ("お宅は本郷町一丁目5番3号です。", "本郷町一丁目5番3号"),
     ],
 )
 def test_small_town_addresses(text: str, expected: str) -> None:

@@ -273,9 +273,22 @@ def test_organisations_resorts_and_known_words_are_not_names(
         ("・乙鳥台中学校：6月20日（金）総合体育大会", "乙鳥台中"),
         ("場所：瑠璃坂第二保育園（2階ホール）", "瑠璃坂"),
         ("Rurizaka Multicultural Newsletter, July issue", "Rurizaka Multicultural Newsletter"),
+        # Sudachi reads 白沢|岳登 as surname and given name; the NER sees one mountain path.
+        ("９月５日以降、白沢岳登山道の３合目付近でクマの目撃が続いています。", "白沢岳登"),
+        # The NER's lone "Person" is a common noun a verb describes.
+        ("　3　西浜の台場跡：幕末に黒田長溥の命で築かれたとされる砲台", "砲台"),
     ],
 )
 def test_place_lists_schools_and_titles_are_not_names(
     analyzer: Analyzer, text: str, absent: str
 ) -> None:
     assert absent not in names(analyzer, text)
+
+
+def test_a_given_name_the_ner_cut_before_its_honorific_is_whole(analyzer: Analyzer) -> None:
+    # GiNZA finds 「陽」 only; the rest of the word up to さん is the name.
+    assert names(analyzer, "陽向さんは来週から登園します。") == ["陽向"]
+
+
+def test_a_name_with_an_honorific_inside_a_place_word_stays_a_name(analyzer: Analyzer) -> None:
+    assert "白沢" in " ".join(names(analyzer, "白沢さんが登山道の点検をされました。"))

@@ -493,6 +493,9 @@ LATER_DISCLOSURES = [
     ("前のご主人に居場所を知られないよう、学校に配慮をお願いしてあります。", "ご主人"),
     ("昨年の秋に刑務所を出られてから、まだ仕事が見つかっていません。", "刑務所"),
     ("> 夫は5年ほど前から血圧の薬を飲んでいて、当日の朝が心配です。", "血圧の薬"),
+    # a device someone lives with; a holder described further in the same breath
+    ("心臓にペースメーカーを入れているとの申告がありました。", "ペースメーカー"),
+    ("> 身体障害者手帳をお持ちで車いすを使われているので、", "身体障害者手帳"),
 ]
 
 
@@ -537,6 +540,11 @@ def test_later_disclosure_wordings_block(
         "産後うつについての講座を開きます。",
         "被爆者健康手帳をお持ちの方は、医療費の自己負担がありません。",
         "A holder of an Atomic Bomb Survivor's Certificate can receive medical care.",
+        # the trip to a clinic, not the visit's reason; holders as a group
+        "町国保診療所への通院の送迎についてご相談いただいた件、ご連絡します。",
+        "通院のための交通費の助成についてご案内します。",
+        "身体障害者手帳をお持ちでない方も参加できます。",
+        "ストーマを付けている方も利用できる多目的トイレがあります。",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:

@@ -42,12 +42,15 @@ __all__ = [
 # About a group, a condition, a service or in general, not about someone: "お持ちの方などが
 # 対象", "お持ちの保護者様は", "受給している世帯は", "2級以上で、所得の要件を満たす場合",
 # "…に関するご相談は…で承ります", "鈴木さんは生活保護の担当で", "手帳をお持ちのお子様は",
-# "A holder of … can receive"
+# "A holder of … can receive", a list item ending in its group ("・…療育手帳をお持ちの方")
 # (but "相手方が", "ご主人が", "配偶者が" name someone).
 GENERAL = re.compile(
     r"(?:(?<!相手)(?<![先双両片地一夕仕味])方|世帯|(?<![本主友知恋夫])人|(?<!配偶)(?<!加害)(?<!同居)者)"
-    r"(?:様|さま)?(?:は|が|など|を|へ|も)|一般的|対象(?:です|となります)|場合|以上|以下|未満|要件|条件"
+    r"(?:様|さま)?[ \u3000]*(?:は|が|など|を|へ|も)"
+    r"|(?<!相手)(?<![先双両片地一夕仕味])方(?=[ \u3000]*(?:\n|$))|一般的|対象(?:です|となります)|場合|以上|以下|未満|要件|条件"
     r"|に関する|承ります|担当(?:で|です|と|を|し|の(?:者|職員))"
+    # clergy named in their role (「キリスト教会の牧師さんで、講演を…」), not a believer's creed
+    r"|牧師|神父|司祭|住職|僧侶|宮司|神主"
     r"|(?:お持ち|のある|がある)の?(?:お子(?:様|さま|さん)|児童|生徒|保護者|ご家族)(?:は|が|など|も|を|へ)"
     # English eligibility: "A holder of … can receive medical care", "Anyone with … may apply"
     r"|\b(?:can|may) (?:receive|apply|get|use|join)\b|\b(?:is|are) eligible\b|\b[Aa]nyone\b"

@@ -16,6 +16,7 @@ from mailgate.policy.recognizers.numbers import (
     with_context,
     words,
 )
+from mailgate.policy.text import normalise
 
 ACCOUNT = re.compile(r"\d{7}")
 # ゆうちょ銀行: a 5-digit 記号 starting with 1 and a 番号 of up to 8 digits. Alone the
@@ -69,7 +70,7 @@ class BankAccountRecognizer(IdentifierRecognizer):
             start, end = match.span()
             if not bounded(norm, start, end):
                 continue
-            word = context_of(text, start, end, before=30).find(YUCHO)
+            word = context_of(text, start, end, before=30).find(YUCHO) or _bank_above(text, start)
             score = SCORE_YUCHO_WITH_CONTEXT if word else SCORE_YUCHO_PAIR
             why = with_context(
                 "a ゆうちょ 記号-番号 pair (5 digits starting with 1, then the number)", word
@@ -88,3 +89,17 @@ class BankAccountRecognizer(IdentifierRecognizer):
             if word := context_of(text, match.start(), end, before=30).find(YUCHO):
                 why = with_context("a ゆうちょ 記号 and 番号", word)
                 yield Candidate(start, end, SCORE_YUCHO_WITH_CONTEXT, "yucho_captioned", why)
+
+
+def _bank_above(text: str, start: int) -> str | None:
+    """ゆうちょ named on one of the two lines above, in a captioned block
+    ("金融機関：ゆうちょ銀行" / "記号・番号：14160-23456781"), where context_of stops at the
+    number's own caption."""
+    line_start = text.rfind("\n", 0, start) + 1
+    above_start = line_start
+    for _ in range(2):
+        if above_start == 0:
+            break
+        above_start = text.rfind("\n", 0, above_start - 1) + 1
+    above = normalise(text[above_start:line_start]).casefold()
+    return next((w for w in ("ゆうちょ", "japan post bank", "yucho") if w in above), None)

@@ -26,9 +26,10 @@ CAPTIONED = re.compile(
     + r")\s*[、,・/]?\s*番号\s*[:：]?\s*(?P<number>\d{1,10})"
     r"(?:\s*[、,・/]?\s*枝番\s*[:：]?\s*(?P<branch>\d{1,2}))?"
 )
-# 記号・番号（28・104597）: both captions first, then the two numbers.
+# 記号・番号（28・104597）: both captions first, then the two numbers (also 「記号・番号の欄が
+# 「21483・1093」」, a form's field quoted back).
 CAPTIONS_FIRST = re.compile(
-    r"記号\s*[・･/、と]\s*番号\s*(?:は|[:：])?\s*[（(]?\s*(?P<symbol>"
+    r"記号\s*[・･/、と]\s*番号\s*(?:の?欄)?(?:は|が|[:：])?\s*[（(「『]?\s*(?P<symbol>"
     + SYMBOL
     + r")\s*[・･/\-]\s*(?P<number>\d{1,10})"
 )

@@ -18,6 +18,7 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
     "race": ("人種・民族", "race or ethnicity"),
     "creed": ("信条・宗教", "creed or religion"),
     "social_status": ("社会的身分", "social status"),
+    "sexual_orientation": ("性的指向・性自認", "sexual orientation or gender identity"),
 }
 
 

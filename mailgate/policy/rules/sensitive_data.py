@@ -73,6 +73,17 @@ PERSONAL_CASE = regex.compile(r"(?<!皆|客|者|各)(?:様|さま|さん|氏|殿
 NAMED = regex.compile(r"[\p{Han}\p{Katakana}ー](?:様|さま|さん|氏|君|くん|ちゃん|殿)")
 # A person's name, then the honorific that starts an owner ("唐沢様の").
 NAMED_OWNER = regex.compile(NAMED.pattern + "の")
+# A sentence about a condition itself or about how many have it, not about someone: its topic is
+# the condition (「ギャンブル等依存症は、…回復が可能な病気です」) or a count of people
+# (「年間1万人前後が新たに結核と診断されており」).
+TOPIC = regex.compile(r"[ \u3000・]*(?P<topic>[^。\n、，,]{1,20}?)(?:とは|は)[、，,]")
+DEFINITION = regex.compile(
+    r"(?:病気|病|疾患|障害|症|症状|感染症|もの|こと|状態)(?:です|である|だ|とされています)[。．]?[ \u3000]*$"
+)
+HEADCOUNT = regex.compile(
+    r"[0-9０-９,，万千百十数]+(?:人|名)(?:前後|程度|以上|近く|ほど|余り|超)?(?:が|の方が)"
+    r"|(?:多く|大半|半数|ほとんど|その多く)(?:の(?:方|人))?(?:が|は)"
+)
 # "生活保護の開始申請については、…却下となりました": the reader's own application.
 APPLIED_FOR = regex.compile(
     r"の?(?:開始|再開|廃止|停止|変更|交付|再交付|更新|等級変更)?申請(?:について(?:は)?|につきましては|は|に対し(?:て)?)"
@@ -143,6 +154,8 @@ class SensitiveDataRule:
                 bounds.append((start, end))
             start = end + 1
         for index, (start, end) in enumerate(bounds):
+            if self._in_general(text, start, end):
+                continue
             for category, terms in self.categories.items():
                 for term in terms.finditer(text, start, end):
                     span = self._disclosure(text, start, end, term)
@@ -179,8 +192,10 @@ class SensitiveDataRule:
             # A general rule wrapped over two lines is general on both (sentence_model.py),
             # unless it names someone (「村上さん（…）の世帯は」/「…保護を受けておられ」).
             whole = written.get(start, (start, end))
-            if GENERAL.search(text, start, end) or (
-                GENERAL.search(text, *whole) and not NAMED.search(text, *whole)
+            if (
+                GENERAL.search(text, start, end)
+                or (GENERAL.search(text, *whole) and not NAMED.search(text, *whole))
+                or self._in_general(text, *whole)
             ):
                 continue
             term = next(
@@ -200,6 +215,19 @@ class SensitiveDataRule:
                 head, tail = len(sentence) - len(sentence.lstrip()), len(sentence.rstrip())
                 learned.append(self._finding(unit, start + head, start + tail, UNNAMED, p))
         return learned
+
+    def _in_general(self, text: str, start: int, end: int) -> bool:
+        """A sentence about a condition itself or how many people have it (TOPIC, HEADCOUNT)."""
+        topic = TOPIC.match(text, start, end)
+        if (
+            topic
+            and DEFINITION.search(text, start, end)
+            and any(t.search(topic.group("topic")) for t in self.categories.values())
+        ):
+            head = topic.group("topic")
+            if not (self.subjects.search(head) or self.owners.search(head) or NAMED.search(head)):
+                return True
+        return HEADCOUNT.search(text, start, end) is not None and not NAMED.search(text, start, end)
 
     def _certain(self, p: float) -> bool:
         """Whether a sentence without a category term is flagged (1.0 switches it off)."""

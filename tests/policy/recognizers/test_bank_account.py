@@ -22,6 +22,8 @@ recognizer = BankAccountRecognizer()
         ("ゆうちょ銀行　記号 13570 番号 24681351", "13570 番号 24681351"),
         ("郵便振替口座 00170-3-482159", "00170-3-482159"),
         ("氏名,銀行,支店,口座番号\n森 花,みなと銀行,本町,4028816\n", "4028816"),
+        # the bank named on a captioned line above the number's own caption
+        ("　金融機関：ゆうちょ銀行\n　記号・番号：14160-23456781\n", "14160-23456781"),
     ],
 )
 def test_accounts_are_found(text: str, expected: str) -> None:

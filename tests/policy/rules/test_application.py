@@ -90,6 +90,20 @@ BLOCKED = [
         "お申込みの内容を確認し、次の期間でご利用いただけるよう手配いたしました。",
         "お申込みの内容を確認し、次の期間でご利用いただけるよう手配いたしました",
     ),
+    # a placement decided for the reader; a notification taken as filed
+    (
+        "お子さまの就学先を、若葉台小学校の特別支援学級とすることに決定いたしました。",
+        "とすることに決定いたしました",
+    ),
+    (
+        "メールでお知らせいただいた内容で、死亡の届出として処理いたしました。",
+        "届出として処理いたしました",
+    ),
+    # an English review result the decision model reads (the cue lets it be asked)
+    (
+        "We have completed the review of your application to the after-school club for April.",
+        "review of your application",
+    ),
 ]
 
 ALLOWED = [
@@ -121,6 +135,9 @@ ALLOWED = [
     "会場は市民会館をお使いいただける予定です。",
     "このメールをもって手続きを進めることはできませんので、電子申請サービスをご利用ください。",
     "当日は会場をご利用いただけるよう手配いたしました。",
+    # a measurement reported, not a decision on anything applied for
+    "測定の結果、夜間の最大値は48デシベルで、港町地区に適用される夜間の規制基準（50デシベル）を"
+    "下回っていました。",
 ]
 
 

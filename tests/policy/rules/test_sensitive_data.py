@@ -496,6 +496,19 @@ LATER_DISCLOSURES = [
     # a device someone lives with; a holder described further in the same breath
     ("心臓にペースメーカーを入れているとの申告がありました。", "ペースメーカー"),
     ("> 身体障害者手帳をお持ちで車いすを使われているので、", "身体障害者手帳"),
+    # sexual orientation, a penal institution, juvenile guidance after an offence
+    ("> 私と佐々木 美咲は女性同士のカップルで、職場にはまだ伝えていません。", "女性同士"),
+    ("同性のパートナーの方との宣誓をご予定とのことでしたが、", "同性のパートナー"),
+    ("書類に、昨年3月まで刑事施設に収容されていた旨の記載がございました。", "刑事施設"),
+    ("お子さまが化粧品を万引きし、汐浜警察署で補導された件について", "補導"),
+    # illnesses no list held, named in a diagnosis; care a child receives at school
+    ("> 6月に市民病院の小児科で起立性調節障害と診断され、", "起立性調節障害"),
+    ("同じ部署の方が、10月24日に麻しん（はしか）と診断されました。", "麻しん"),
+    (
+        "The report from your doctor on your ulcerative colitis must be recent.",
+        "ulcerative colitis",
+    ),
+    ("来年度のご入学に向けて、お子さまの胃ろうからの経管栄養について検討しています。", "胃ろう"),
 ]
 
 
@@ -545,8 +558,24 @@ def test_later_disclosure_wordings_block(
         "通院のための交通費の助成についてご案内します。",
         "身体障害者手帳をお持ちでない方も参加できます。",
         "ストーマを付けている方も利用できる多目的トイレがあります。",
+        # a statistic, a definition, a system open to a group, advice, a list of groups
+        "国内では現在も年間1万人前後が新たに結核と診断されており、その多くが高齢の方です。",
+        "ギャンブル等依存症は、本人の意思の弱さの問題ではなく、治療や支援によって回復が可能な病気です。",
+        "パートナーシップ宣誓制度は、同性カップルの方も利用できます。",
+        "万引きしないよう、ご家庭でもお話しください。",
+        # a vaccination or an antibody test is no illness
+        "母子健康手帳を確認したところ、近藤様の風しん抗体検査の時期が近づいています。",
+        "\u3000・DV被害により保護を受けている方\u3000など",
     ],
 )
 def test_later_general_statements_stay_allowed(rule: SensitiveDataRule, sentence: str) -> None:
     body = f"白石 様\n\nいつもお世話になっております。\n{sentence}\n"
     assert findings_for(rule, body) == []
+
+
+def test_sexual_orientation_is_named_in_the_explanation(rule: SensitiveDataRule) -> None:
+    body = "河合 様\n\n> 私とパートナーは女性同士のカップルで、職場にはまだ伝えていません。\n"
+    [finding] = findings_for(rule, body)
+    assert finding.detail["category"] == "sexual_orientation"
+    assert "性的指向" in finding.explanation_ja
+    assert "sexual orientation" in finding.explanation_en

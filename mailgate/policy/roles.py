@@ -247,8 +247,14 @@ class RoleResolver:
             return Role.STAFF
         titled = cues.SURNAME_GAP_BEFORE.sub("", before)
         duty = cues.DUTY_BEFORE.search(before) or cues.DUTY_BEFORE.search(titled)
-        if duty and "担当" in duty.group() and cues.HONORIFIC_AFTER.match(after):
-            duty = None  # "会計担当の宮本様": someone else's duty; our staff take no 様
+        if (
+            duty
+            and any(word in duty.group() for word in ("担当", "相談員", "支援員", "指導員"))
+            and cues.HONORIFIC_AFTER.match(after)
+        ):
+            # "会計担当の宮本様", "デイサービスの生活相談員 浜口 恵さん": someone else's duty;
+            # our staff take no 様 or さん
+            duty = None
         if duty or cues.DUTY_AFTER.match(after):
             return Role.STAFF
         if cues.OWN_INSTITUTION_BEFORE.search(before) and cues.OWN_TITLE_AFTER.match(after):

@@ -1094,6 +1094,14 @@ def test_english_ways_of_offering_the_office_phone(body: str) -> None:
             Role.THIRD_PARTY,
         ),
         ("当日は担当の宮本がご案内します。", "宮本", "PERSON", Role.STAFF),
+        # a care provider's counsellor with さん is theirs, not ours
+        (
+            "デイサービスしおさいの生活相談員 浜口 恵さんが出席される予定です。",
+            "浜口 恵",
+            "PERSON",
+            Role.THIRD_PARTY,
+        ),
+        ("当日は相談員の浜口がご案内します。", "浜口", "PERSON", Role.STAFF),
         (
             "確認は会長のご自宅（0959-72-3318）にお電話ください。",
             "0959-72-3318",

@@ -48,7 +48,9 @@ ORG_SUFFIX = re.compile(
 ORG_INSIDE = re.compile(
     r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
     r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|温泉|[\u4e00-\u9fff]字[\u4e00-\u9fff]|"
-    r"案内|講座|教室|大会|ウォーク|フェリー|高速船|連絡船|定期船|旅客船|客船)"
+    r"案内|講座|教室|大会|ウォーク|フェリー|高速船|連絡船|定期船|旅客船|客船|"
+    # a council or committee (能登浜町災害弔慰金等支給審査会)
+    r"審査会|委員会|審議会|協議会)"
 )
 # Three or more kanji ending in 橋 are a bridge (大沢橋, 新大沢橋) unless an honorific follows;
 # two (高橋, 石橋) are a surname.

@@ -58,6 +58,12 @@ ADVICE = regex.compile(
     r"|(?:電子申請|オンライン|窓口|郵送)[^。\n]{0,12}?(?:で|から|にて)[\n \u3000]*"
     r"(?:受け付け|受付)(?:ます|ております|いたします)"
 )
+# Another party's answer, reported (「事業者は、…返金することに同意しました」 after a mediation):
+# not the office accepting or deciding anything.
+ANOTHER_PARTY = regex.compile(
+    r"[ \u3000]*(?:相手方の?)?(?:事業者|販売業者|業者|相手方|販売店|店舗|会社|家主|大家|管理会社|"
+    r"貸主|売主|施工業者|工事業者)(?:側)?(?:は|が|から(?:は)?)[、,]?"
+)
 CONDITION = regex.compile(
     r"場合|ときは|時は|であれば|でしたら|ましたら|たら[、,]|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
     # "as soon as it is decided" (「決まりしだいお知らせします」)
@@ -150,6 +156,7 @@ class ApplicationRule:
                 or SCHEDULE.search(text, whole, end)
                 or PROCEDURE.search(text, whole, end)
                 or ADVICE.search(text, whole, end)
+                or ANOTHER_PARTY.match(text, whole, end)
             ):
                 continue
             # 「不備はありませんでしたので、受け付けました」: one negated cue is not the sentence.

@@ -277,6 +277,11 @@ def test_organisations_resorts_and_known_words_are_not_names(
         ("９月５日以降、白沢岳登山道の３合目付近でクマの目撃が続いています。", "白沢岳登"),
         # The NER's lone "Person" is a common noun a verb describes.
         ("　3　西浜の台場跡：幕末に黒田長溥の命で築かれたとされる砲台", "砲台"),
+        # a town's review board the NER read as a person
+        (
+            "5月20日に開催した能登浜町災害弔慰金等支給審査会において、",
+            "能登浜町災害弔慰金等支給審査会",
+        ),
         # a place name glued to a public office (瀬戸内|検疫所)
         ("瀬戸内検疫所汐見浜出張所（0894-22-0731）までお問い合わせください。", "瀬戸内"),
     ],

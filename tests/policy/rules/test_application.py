@@ -99,6 +99,16 @@ BLOCKED = [
         "メールでお知らせいただいた内容で、死亡の届出として処理いたしました。",
         "届出として処理いたしました",
     ),
+    # a board's result on the reader's case; an offer after a participle clause (not a condition)
+    (
+        "介護認定審査会で審査が行われ、お母様は「要介護2」と判定されました。",
+        "と判定されました",
+    ),
+    (
+        "After reviewing all the applications, we are pleased to let you know that your household "
+        "has been offered a two-bedroom unit.",
+        "has been offered",
+    ),
     # an English review result the decision model reads (the cue lets it be asked)
     (
         "We have completed the review of your application to the after-school club for April.",
@@ -135,6 +145,9 @@ ALLOWED = [
     "会場は市民会館をお使いいただける予定です。",
     "このメールをもって手続きを進めることはできませんので、電子申請サービスをご利用ください。",
     "当日は会場をご利用いただけるよう手配いたしました。",
+    # another party's answer after a mediation, reported
+    "事業者は、未受講分の受講料から解約料を差し引いた金額を返金することに同意しました。",
+    "Once your application has been approved, the keys will be handed over.",
     # a measurement reported, not a decision on anything applied for
     "測定の結果、夜間の最大値は48デシベルで、港町地区に適用される夜間の規制基準（50デシベル）を"
     "下回っていました。",

@@ -92,6 +92,8 @@ def test_newsletter_markers_block_with_spans(rule: BulkSendRule, text: str) -> N
         ("恐れ入りますが、当課ではメールマガジンの配信は行っておりません。", False),
         ("このお知らせはメルマガではありません。", False),
         ("この一斉メールには返信できません。", True),  # the mass mail itself says so
+        # a newsletter named as where to look, not this mail
+        ("Use a number you find on the city website or in the city newsletter.", False),
     ],
 )
 def test_a_newsletter_denied_is_not_one(rule: BulkSendRule, text: str, blocked: bool) -> None:

@@ -509,6 +509,14 @@ LATER_DISCLOSURES = [
         "ulcerative colitis",
     ),
     ("来年度のご入学に向けて、お子さまの胃ろうからの経管栄養について検討しています。", "胃ろう"),
+    # a crime the reader suffered, a sentence served told as a past, violence by a son
+    ("3月に被害を受けられた強盗傷害事件に関し、見舞金を支給します。", "被害を受けられた"),
+    ("> 私自身、10年前に有罪判決を受けて服役した経験があり、", "服役"),
+    (
+        "As we discussed, the assault you suffered near the station is being investigated.",
+        "assault",
+    ),
+    ("同居されている息子さんから日常的に暴力を受けていたことがわかりました。", "暴力"),
 ]
 
 
@@ -565,6 +573,8 @@ def test_later_disclosure_wordings_block(
         "万引きしないよう、ご家庭でもお話しください。",
         # a vaccination or an antibody test is no illness
         "母子健康手帳を確認したところ、近藤様の風しん抗体検査の時期が近づいています。",
+        "犯罪の被害に遭われた方は、区の支援窓口にご相談ください。",
+        "8月の台風で被害を受けられた家屋について、減免申請書を審査しました。",
         "\u3000・DV被害により保護を受けている方\u3000など",
     ],
 )

@@ -201,6 +201,8 @@ RECIPIENT_CUE = re.compile(
     r"(ご住所|お住まい|ご登録の|ご自宅|お客様の|あなたの|\byour\b[^\n]{0,25}$)", re.IGNORECASE
 )
 THIRD_PARTY_CUE = re.compile(r"(ご連絡先|連絡先は|携帯)")
+# "その方の携帯電話（080-…）": a person just mentioned, not the reader named earlier on the line.
+THAT_PERSON = re.compile(r"(?:その|あの|この|先方の|相手の?)方の[^。\n]{0,10}$")
 # What makes a line a person's rather than a facility's: an honorific or a title of address.
 PERSON_MARKER = re.compile(
     r"(様|さま|さん|氏|殿|\b(?:Mr|Ms|Mrs|Miss|Mx|Dr)\b\.?)|"

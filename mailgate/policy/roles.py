@@ -196,6 +196,8 @@ class RoleResolver:
             and not (persons and _owner(text, start, persons) == Role.THIRD_PARTY)
         ):
             return Role.RECIPIENT  # "本日お電話（090-…）をおかけしましたが"
+        if cues.THAT_PERSON.search(before):
+            return Role.THIRD_PARTY  # "…薬局の方にも…、その方の携帯電話（080-…）"
         owner = _owner(text, start, persons or [])
         if owner in (Role.THIRD_PARTY, Role.RECIPIENT):
             return owner  # "山本誠様のご住所は…", a row of a member list

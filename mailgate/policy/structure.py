@@ -110,7 +110,9 @@ OFFICE_LINE = re.compile(
 # A captioned contact line: "Address: …", "Tel: …", "住所：…", "〒…".
 CONTACT_CAPTION = re.compile(
     r"^[ \t\u3000]*(?:〒|(?:Address|Tel|Phone|Fax|E-?mail|Web|URL|住所|所在地|電話|TEL|FAX|ファクス|"
-    r"メール|E-mail)[ \t\u3000]*[:：]?)",
+    r"メール|E-mail)[ \t\u3000]*[:：]?)"
+    # a caption, not a sentence that starts with the word (「メールにご記載の…口座」)
+    r"(?![にでをはがのもへと])",
     re.IGNORECASE,
 )
 # Text that introduces someone's details above a contact block: then the block is theirs.

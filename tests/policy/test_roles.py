@@ -1102,6 +1102,14 @@ def test_english_ways_of_offering_the_office_phone(body: str) -> None:
             Role.THIRD_PARTY,
         ),
         ("当日は相談員の浜口がご案内します。", "浜口", "PERSON", Role.STAFF),
+        # "その方の携帯": the person just mentioned, not the reader named earlier on the line
+        (
+            "田中様と一緒にAEDを運んでくださった薬局の方にも、その方の携帯電話（080-5512-9037）に"
+            "ご連絡しました。",
+            "080-5512-9037",
+            "PHONE_NUMBER",
+            Role.THIRD_PARTY,
+        ),
         (
             "確認は会長のご自宅（0959-72-3318）にお電話ください。",
             "0959-72-3318",

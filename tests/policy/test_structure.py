@@ -376,3 +376,14 @@ def test_the_senders_block_under_a_closing_joins_the_framed_signature() -> None:
     start = body.index("Misaki")
     assert structure.in_signature(start, start + len("Misaki Kobayashi"))
     assert not structure.in_signature(body.index("The form"), body.index("The form") + 8)
+
+
+def test_a_sentence_starting_with_a_caption_word_is_no_contact_block() -> None:
+    # 「メールにご記載の…口座」 is the body's sentence, not a "メール：" line of a sender's block.
+    body = (
+        "近藤 雅人 様\n\n納税課です。\n口座振替の開始時期についてお答えします。\n\n"
+        "メールにご記載の口座（口座番号 1048273）については、お電話でお答えいたします。\n\n"
+        "よろしくお願いいたします。\n\n━━━━━━\n白樺野市 納税課\n━━━━━━\n"
+    )
+    start = body.index("1048273")
+    assert not analyse(body).in_signature(start, start + 7)

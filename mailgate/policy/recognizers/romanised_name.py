@@ -44,6 +44,9 @@ _NOT_NAME_WORDS = (
     "Nursery Gym Gymnasium Pool Stadium Field Ground Grounds Campground Trail Course "
     "Apartment Apartments Heights Mansion Mansions Residence Residences Court Villa Villas Dormitory "
     "Estate "
+    # Laws and rules ("the Building Standards Act")
+    "Act Acts Law Laws Code Ordinance Ordinances Standards Standard Regulation Regulations Bill "
+    "Treaty Convention Guidelines "
     # Japanese place and facility words written in romaji ("Kubara Gusuku", "Yunose Onsen").
     "Gusuku Utaki Jinja Jingu Onsen Kofun Ryokan Koen Kaikan Kominkan Yakuba Dori"
 )

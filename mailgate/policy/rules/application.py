@@ -64,6 +64,12 @@ ANOTHER_PARTY = regex.compile(
     r"[ \u3000]*(?:相手方の?)?(?:事業者|販売業者|業者|相手方|販売店|店舗|会社|家主|大家|管理会社|"
     r"貸主|売主|施工業者|工事業者)(?:側)?(?:は|が|から(?:は)?)[、,]?"
 )
+# A rule changed for everyone (「建築基準法の改正により、…審査の対象となり、審査期間は最長35日と
+# なりました」): no one's application was decided.
+RULE_CHANGE = regex.compile(
+    r"(?:法|法律|条例|規則|制度|要綱|基準)(?:の)?(?:一部)?改正(?:により|に伴い|によって|で)|"
+    r"\b(?:amendment|revision) (?:of|to) the\b"
+)
 CONDITION = regex.compile(
     r"場合|ときは|時は|であれば|でしたら|ましたら|たら[、,]|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
     # "as soon as it is decided" (「決まりしだいお知らせします」)
@@ -157,6 +163,7 @@ class ApplicationRule:
                 or PROCEDURE.search(text, whole, end)
                 or ADVICE.search(text, whole, end)
                 or ANOTHER_PARTY.match(text, whole, end)
+                or RULE_CHANGE.search(text, whole, end)
             ):
                 continue
             # 「不備はありませんでしたので、受け付けました」: one negated cue is not the sentence.

@@ -69,6 +69,8 @@ SINGLE_GRADE = regex.compile(
 )
 # 「酒井様の場合、毎月の保護費の…」: "in your case" names the person, it sets no condition.
 PERSONAL_CASE = regex.compile(r"(?<!皆|客|者|各)(?:様|さま|さん|氏|殿)の場合(?:は|には|も|、|，)")
+# A group right after a term (「…のある方」, 「…の方々」): general even in someone's case.
+GROUP_AFTER = regex.compile(r"(?:の|が)?(?:ある|お持ちの)?(?:方|方々|皆様|世帯|人)")
 # A person's name and honorific (「川辺様」); with の after it, the owner of what follows.
 NAMED = regex.compile(r"[\p{Han}\p{Katakana}ー](?:様|さま|さん|氏|君|くん|ちゃん|殿)")
 # A person's name, then the honorific that starts an owner ("唐沢様の").
@@ -240,6 +242,12 @@ class SensitiveDataRule:
         """The disclosing span for this term, or None when the sentence names no one."""
         clause = CLAUSE_END.search(text, term.end(), sentence_end)
         scope_end = min(clause.start() if clause else sentence_end, term.end() + self.config.window)
+        if PERSONAL_CASE.search(text, sentence_start, term.start()) and not GROUP_AFTER.match(
+            text, term.end()
+        ):
+            # 「丸山様の場合、てんかんの持病による発作が…ときは」: the condition is that person's,
+            # whatever conditional wording follows.
+            return term.start(), term.end()
         subject = self.subjects.search(text, sentence_start, term.start())
         cue = self.after.search(text, term.start(), scope_end)
         if cue and cue.end() >= term.end():

@@ -273,6 +273,7 @@ def test_organisations_resorts_and_known_words_are_not_names(
         ("・乙鳥台中学校：6月20日（金）総合体育大会", "乙鳥台中"),
         ("場所：瑠璃坂第二保育園（2階ホール）", "瑠璃坂"),
         ("Rurizaka Multicultural Newsletter, July issue", "Rurizaka Multicultural Newsletter"),
+        ("a building confirmation under the Building Standards Act is required", "Standards Act"),
         # Sudachi reads 白沢|岳登 as surname and given name; the NER sees one mountain path.
         ("９月５日以降、白沢岳登山道の３合目付近でクマの目撃が続いています。", "白沢岳登"),
         # The NER's lone "Person" is a common noun a verb describes.

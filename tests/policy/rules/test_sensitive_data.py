@@ -517,6 +517,11 @@ LATER_DISCLOSURES = [
         "assault",
     ),
     ("同居されている息子さんから日常的に暴力を受けていたことがわかりました。", "暴力"),
+    # "in your case": the condition that follows is that person's, whatever wording follows
+    (
+        "丸山様の場合、てんかんの持病による発作が5分以上続いたときは、119番通報してください。",
+        "てんかん",
+    ),
 ]
 
 

@@ -180,7 +180,7 @@ OFFICE_HOURS_AFTER = re.compile(
 )
 # A work site is someone's premises, not a venue: "設置場所（…7番地12）", "調査場所：…".
 WORK_SITE_BEFORE = re.compile(
-    r"(?:設置|工事|調査|給水|作業|施工|点検|訪問|修理|対象|現地|建築|解体|補修|"
+    r"(?:設置|工事|調査|給水|使用|作業|施工|点検|訪問|修理|対象|現地|建築|解体|補修|"
     # where the reader puts out or hands over their things (「出し場所：」, 「引取場所」)
     r"出し|排出|回収|引取り?|引き取り|受取り?|受け取り)(?:の)?$"
 )
@@ -274,6 +274,9 @@ RECIPIENT_PHONE_AFTER = re.compile(
     # "携帯電話（090-…）にお電話してよいとのこと": the reader allowed us to call them there.
     r"|[ \u3000]*[）)]?[ \u3000]*(?:に|へ)[ \u3000]*(?:お電話|ご連絡)(?:を)?(?:して|差し上げて)?(?:も)?"
     r"(?:よい|良い|いい|構わない|かまわない)"
+    # "お電話（080-…）にご連絡いたしましたが": a call we made, so the number is the reader's.
+    r"|[ \u3000]*[）)]?[ \u3000]*(?:に|へ)[ \u3000]*(?:こちらから[ \u3000]*)?(?:ご連絡|お電話)(?:を)?"
+    r"[ \u3000]*(?:いたしました|しました|差し上げました|させていただきました|したのですが|いたしましたが)"
     # "090-…（ご指定の携帯電話）": named theirs in brackets after it.
     r"|[ \u3000]*[（(](?:ご指定|ご登録|ご希望|お知らせいただいた)[^）)\n]{0,10}[）)]"
 )
@@ -310,3 +313,14 @@ PRODUCT_BEFORE = re.compile(r"(?:新米|米|品種|銘柄|ブランド|返礼品
 OTHERS_HOME = re.compile(
     r"(?:長|員|者|代表|先生|さん|様|氏)の(?:ご自宅|お宅|ご実家|お住まい)[^\n]{0,10}$"
 )
+
+# An account held by a public body ("口座名義：十和浜市病院事業管理者", "Account name: Akagino
+# City"): where residents pay the office, not anybody's personal account.
+ORGANISATION_HOLDER = re.compile(
+    r"(?:口座名義人?|名義人?|受取人|account (?:holder|name)|payee)[ \u3000]*[：:]?[ \u3000]*[^\n（(]*?"
+    r"(?:病院|管理者|会計管理者|役所|役場|協会|組合|法人|株式会社|㈱|公社|事業団|センター|委員会|"
+    r"[市町村区県都府](?:長|役所|役場)?(?=[ \u3000（(、,]|$)|"
+    r"\b(?:City|Town|Village|Ward|Prefecture|Hospital|Association|Corporation)\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+HOLDER_REACH_LINES = 2

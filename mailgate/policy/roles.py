@@ -156,6 +156,8 @@ class RoleResolver:
             after_owner = _person_after_no(text, end, persons or [])
             if after_owner is not None:
                 return after_owner  # "…4丁目2番6号の楠元 蒼くん"
+        if entity_type == "BANK_ACCOUNT" and _held_by_organisation(text, start, end):
+            return Role.ORGANIZATION  # "普通預金 0382715 / 口座名義：…市病院事業管理者"
         mobile = entity_type == "PHONE_NUMBER" and cues.MOBILE.match(digits_only(value))
         if mobile and cues.DUTY_PHONE.search(before) and not cues.HONORIFIC_AFTER.search(before):
             return Role.ORGANIZATION  # "防災当直の携帯 080-…": the office's shared phone
@@ -422,6 +424,16 @@ def _person_after_no(text: str, end: int, persons: list[tuple[int, int, Role]]) 
     if text[end : end + 1] != "の":
         return None
     return next((role for p_start, _, role in persons if p_start == end + 1), None)
+
+
+def _held_by_organisation(text: str, start: int, end: int) -> bool:
+    """A public body named as the account's holder on its line or the two lines around it."""
+    lines_start, lines_end = start, end
+    for _ in range(cues.HOLDER_REACH_LINES):
+        lines_start = text.rfind("\n", 0, max(0, lines_start - 1)) + 1
+        following = text.find("\n", lines_end + 1)
+        lines_end = len(text) if following < 0 else following
+    return cues.ORGANISATION_HOLDER.search(text, lines_start, lines_end) is not None
 
 
 def _line_at(text: str, start: int) -> str:

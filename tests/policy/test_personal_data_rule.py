@@ -284,3 +284,19 @@ def test_a_name_in_the_subject_glued_to_a_word_keeps_its_role_from_the_body(
     in_subject = [f for f in findings if f.location == "subject" and f.entity_type == "PERSON"]
     assert in_subject and all(f.role == Role.ORGANIZATION for f in in_subject)
     assert [f for f in findings if f.blocking] == []
+
+
+@pytest.mark.parametrize("named_in_body", [True, False])
+def test_a_subject_word_the_body_writes_without_a_person_is_no_name(
+    resources: Resources, named_in_body: bool
+) -> None:
+    # GiNZA reads the river in a bare subject line as a person; the body writes the same words
+    # with more context and finds no one in them.
+    event = "「赤城野川クリーン作戦」" if named_in_body else "河川清掃"
+    body = (
+        f"班長の皆様\n\n環境政策課の星野です。\n6月8日の{event}の段取りを共有いたします。"
+        + SIGNATURE
+    )
+    findings = run(resources, body, subject="【班長会】6月8日 赤城野川クリーン作戦の段取りについて")
+    in_subject = [f for f in findings if f.location == "subject" and f.blocking]
+    assert bool(in_subject) is not named_in_body

@@ -177,6 +177,8 @@ def test_an_office_later_in_the_sentence_does_not_own_the_address() -> None:
         ("設置場所（朝霧市若葉台3丁目7番地12）へ伺います。", False),
         ("調査場所：朝霧市若葉台3丁目7番地12", False),
         ("開催場所：朝霧市若葉台3丁目7番地12（若葉台公民館）", True),
+        # where the reader will use the water: their home (2026-11-28 round)
+        ("　使用場所：朝霧市若葉台3丁目7番地12", False),
     ],
 )
 def test_a_work_site_is_not_a_venue(sentence: str, venue: bool) -> None:
@@ -1044,6 +1046,12 @@ def test_english_ways_of_offering_the_office_phone(body: str) -> None:
             Role.RECIPIENT,
         ),
         (
+            "本日午前、お電話（080-5127-0011）にご連絡いたしましたが、おつなぎできませんでした。",
+            "080-5127-0011",
+            "PHONE_NUMBER",
+            Role.RECIPIENT,
+        ),
+        (
             "明日の午前中に、いただいたお電話番号（090-6318-0009）へこちらからご連絡いたします。",
             "090-6318-0009",
             "PHONE_NUMBER",
@@ -1166,3 +1174,24 @@ def test_a_one_character_surname_of_the_addressee_is_theirs() -> None:
     # Another surname that starts with it (原田) is someone else.
     other = "原 美優 様\n\n事務局の大西です。\n原田様にもお伝えしました。\n"
     assert role_of(other, "原田", "PERSON") == Role.THIRD_PARTY
+
+
+@pytest.mark.parametrize(
+    ("lines", "office"),
+    [
+        # The hospital's own account for payments: its holder is a public body.
+        (
+            "振込先：みちのく中央銀行 西桜町支店 普通預金 0382715\n口座名義：十和浜市病院事業管理者",
+            True,
+        ),
+        ("Bank: Akagino Bank, Honmachi branch, savings 0382715\nAccount name: Akagino City", True),
+        # A resident's refund account stays theirs: no public body holds it.
+        (
+            "還付金の振込先：みちのく中央銀行 西桜町支店 普通預金 0382715\n口座名義：ヤマダ ハナコ",
+            False,
+        ),
+    ],
+)
+def test_an_account_held_by_a_public_body_is_the_office_s(lines: str, office: bool) -> None:
+    body = f"山田 花子 様\n\n医事課の佐藤です。\n{lines}\n"
+    assert (role_of(body, "0382715", "BANK_ACCOUNT") == Role.ORGANIZATION) is office

@@ -38,6 +38,8 @@ _NOT_NAME_WORDS = (
     "Civic Town Village County District Area Zone Region North South East West Central Chubu "
     "Annual General Special Basic Monthly Total Amount Deadline Period Schedule Contact Address "
     "Phone Mobile Online Portal Website Internet My "
+    # The public job centre ("Hello Work Sugigaoka") and other service names.
+    "Hello Work Works Job Jobs Career Careers "
     # Places and the ways to them ("Misagozaki Port", "Somatawa Junior High").
     "Port Harbor Harbour Island Islands Bay Beach Coast Cape Bridge River Lake Pond Mountain Mount "
     "Valley Forest Castle Terminal Airport Ferry Line Bus Stop Junior High Elementary Kindergarten "

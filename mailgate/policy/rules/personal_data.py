@@ -11,6 +11,7 @@ and why. Explanations are concrete, in Japanese and English.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from presidio_analyzer import RecognizerResult
@@ -21,6 +22,7 @@ from mailgate.policy.dictionaries import default_phrases
 from mailgate.policy.findings import Finding, Reason, Role
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.nlp.analyzer import Analyzer, build_analyzer
+from mailgate.policy.recognizers.name_shapes import NER_ONLY
 from mailgate.policy.roles import MailFacts, RoleResolver, same_person_roles
 from mailgate.policy.rules.base import ModelFileConfig, Resources, RuleConfig
 from mailgate.policy.structure import analyse
@@ -157,9 +159,29 @@ class PersonalDataRule:
             and (f.role in (Role.STAFF, Role.ORGANIZATION, Role.RECIPIENT) or not f.blocking)
         }
         others = {u.location: u for u in units if not u.is_body}
+        body = next((u for u in units if u.is_body), None)
+        body_persons = [
+            (f.start, f.end)
+            for f in findings
+            if f.location == "body"
+            and f.entity_type == "PERSON"
+            and f.start is not None
+            and f.end is not None
+        ]
         settled = []
         for f in findings:
             compact = _compact(f.text)
+            if (
+                f.location == "subject"
+                and f.entity_type == "PERSON"
+                and f.role == Role.THIRD_PARTY
+                and f.score <= NER_ONLY
+                and body is not None
+                and _only_unnamed_in(body.text, f.text, body_persons)
+            ):
+                # The NER's guess on a bare subject line ("赤城野川クリーン作戦の段取り"): the body
+                # writes the same words with more context and found no person in them.
+                continue
             role = known.get(compact) or next(
                 # glued to a word in the subject: 「矢代篤三郎関係資料」
                 (r for name, r in known.items() if len(name) >= 3 and compact.startswith(name)),
@@ -258,6 +280,14 @@ class PersonalDataRule:
             explanation_en=en,
             detail=detail,
         )
+
+
+def _only_unnamed_in(text: str, words: str, persons: list[tuple[int, int]]) -> bool:
+    """`words` occur in `text`, and no person was found over any of the occurrences."""
+    found = [m.span() for m in re.finditer(re.escape(words), text)] if len(words) >= 2 else []
+    return bool(found) and not any(
+        s < end and start < e for s, e in found for start, end in persons
+    )
 
 
 def _compact(value: str) -> str:

@@ -274,6 +274,16 @@ def test_organisations_resorts_and_known_words_are_not_names(
         ("場所：瑠璃坂第二保育園（2階ホール）", "瑠璃坂"),
         ("Rurizaka Multicultural Newsletter, July issue", "Rurizaka Multicultural Newsletter"),
         ("a building confirmation under the Building Standards Act is required", "Standards Act"),
+        # a clinic's name the NER read as a person
+        (
+            "　・湯元ファミリークリニック\nどちらも事前の予約が必要です。",
+            "湯元ファミリークリニック",
+        ),
+        # the public job centre is no person
+        (
+            "1. Job support: Hello Work Sugigaoka has a Foreign Residents Employment Desk.",
+            "Hello Work",
+        ),
         # Sudachi reads 白沢|岳登 as surname and given name; the NER sees one mountain path.
         ("９月５日以降、白沢岳登山道の３合目付近でクマの目撃が続いています。", "白沢岳登"),
         # The NER's lone "Person" is a common noun a verb describes.

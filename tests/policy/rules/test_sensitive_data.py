@@ -105,6 +105,26 @@ DISCLOSURES = [
     ("12月分の生活保護費は、12月3日に振り込みます。", "生活保護費", "welfare"),
     ("保護費は、ご指定の口座へ今月25日に振り込みます。", "保護費", "welfare"),
     ("毎月お受け取りの保護費は、10月から5日のお振り込みになります。", "保護費", "welfare"),
+    # Public assistance addressed to the reader without naming 生活保護 (2026-11-28 round)
+    ("ご世帯（2人世帯）の住宅扶助の上限額は、月額47,000円です。", "住宅扶助", "welfare"),
+    ("昨年度分の保護費の返還金の納付方法について、ご案内いたします。", "保護費", "welfare"),
+    # A condition as the reader told us; an operation had; a fine for an offence
+    (
+        "膝の持病があって階段の昇り降りがご負担とのことでしたので、1階の部屋をご案内します。",
+        "持病があって",
+        "health",
+    ),
+    (
+        "聴覚に障害があるとお伺いしておりますので、筆談ボードを用意します。",
+        "聴覚に障害",
+        "disability",
+    ),
+    ("白内障の手術後の視力矯正に必要なものと認められました。", "白内障の手術後", "health"),
+    (
+        "同氏は3年前にも廃棄物処理法違反で罰金刑を受けており、警察も事情を聴く方針です。",
+        "罰金刑",
+        "criminal",
+    ),
 ]
 
 GENERAL_STATEMENTS = [
@@ -167,6 +187,10 @@ GENERAL_STATEMENTS = [
     "生活保護のご相談は、生活支援課で承ります。",
     "保護費の振込先の口座を変更する場合は、担当までご連絡ください。",
     "4月分から、生活保護の基準額が改定される場合があります。",
+    # A hospital stay in general: the patients of a procedure, what a stay costs
+    "入院中の患者様が生活保護の相談を希望される場合の流れについてご説明します。",
+    "入院中の食事代や差額ベッド代は対象になりません。",
+    "持病があって別の病院に主治医がいらっしゃる方は、事前にご相談ください。",
 ]
 
 
@@ -300,6 +324,16 @@ ENGLISH_GENERAL = [
 ]
 
 
+def test_a_creed_and_what_it_keeps_the_reader_from_blocks(rule: SensitiveDataRule) -> None:
+    body = (
+        "Dear Mr. Carter,\n\nThank you for letting us know that as a Jehovah's Witness you do not"
+        " accept blood transfusions.\n\nKind regards,\n"
+    )
+    [finding] = findings_for(rule, body)
+    assert finding.text.startswith("Jehovah's Witness you do not accept")
+    assert finding.detail["category"] == "creed"
+
+
 @pytest.mark.parametrize("sentence", ENGLISH_GENERAL)
 def test_english_general_condition_is_allowed(rule: SensitiveDataRule, sentence: str) -> None:
     body = f"Dear Mr. Lind,\n\n{sentence}\n"
@@ -324,6 +358,12 @@ DECISIONS = [
         "申請された身体障害者手帳（3級）は、窓口で交付します。",
         "身体障害者手帳（3級）",
         "disability",
+    ),
+    # Another kind of public assistance, paid by decision (2026-11-28 round)
+    (
+        "眼鏡について、医療扶助（治療材料）として費用を支給することといたしました。",
+        "医療扶助",
+        "welfare",
     ),
 ]
 

@@ -175,7 +175,10 @@ def load_model(path: str | Path) -> ContextModel:
 
 
 # A person on the line of a number: "Mendoza さん 070-…" (皆様 is everyone, no one).
-PERSON_ON_LINE = re.compile(r"(?<!皆)(?:様|さま|さん|くん|ちゃん|氏)")
+# An honorific, or a person described (「ご親戚の方には、…携帯電話（080-…）へ」).
+PERSON_ON_LINE = re.compile(
+    r"(?<!皆)(?:様|さま|さん|くん|ちゃん|氏)|(?:った|いる|した|親戚|親族|家族|知人|友人|近所|関係者|相手)の?方(?:の|は|が|に|へ|から)"
+)
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 
 

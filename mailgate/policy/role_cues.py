@@ -287,7 +287,9 @@ PHONE_CAPTION_LINE = re.compile(
 # Someone other than the writer on a line of the resident's quoted mail: then a number there
 # may be theirs, not the resident's own.
 OTHER_PERSON = re.compile(
-    r"(様|さま|さん|氏|殿|\b(?:Mr|Ms|Mrs|Dr)\b|母|父|妻|夫|主人|息子|娘|祖|兄|姉|弟|妹|家族|親|子|"
+    # (not inside 大丈夫, 工夫, 様子, 電子, 冊子, 親切 …)
+    r"(様|さま|さん|氏|殿|\b(?:Mr|Ms|Mrs|Dr)\b|母|父|妻|(?<![丈工])夫|主人|息子|娘|祖|兄|姉|弟|妹|家族|"
+    r"親(?![切睦身])|(?<![様調電原分冊菓帽椅障格粒因扇])子|"
     r"隣|知人|友人|近所|大家|管理会社|業者|my (?:wife|husband|son|daughter|mother|father)|"
     r"\b(?:him|his|her)\b)",
     re.IGNORECASE,
@@ -324,3 +326,26 @@ ORGANISATION_HOLDER = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 HOLDER_REACH_LINES = 2
+
+# A name that is only an example: on a form's sample (「氏名：杜和田 はなこ（記入例）」, a
+# 「（記入例）」 heading over the lines) or in a paragraph that says its people are made up
+# (「架空の家族「潮田家」を例にご説明します」).
+SAMPLE_CUE = re.compile(
+    r"(記入例|記載例|入力例|見本|サンプル|\bsample\b|\(example\))", re.IGNORECASE
+)
+FICTIONAL_CUE = re.compile(
+    r"(架空の|仮名の|仮の(?:名前|氏名)|\b(?:fictional|fictitious|made-up)\b)", re.IGNORECASE
+)
+SAMPLE_LOOKBACK_LINES = 6
+
+# Someone's boss or colleague at their own workplace, titled like our officials
+# (「職場の上司である井上 誠課長から」): not our staff.
+OTHER_WORKPLACE_BEFORE = re.compile(
+    r"(?:(?:職場|勤務先|勤め先|会社|パート先|アルバイト先|バイト先)の|上司|同僚)[^。\n]{0,10}$"
+)
+
+# The author of a published work (「斎藤隆介さんの『モチモチの木』」, 「宮沢賢治作『注文の多い料理店』」):
+# a public figure, named for the work.
+WORK_AUTHOR_AFTER = re.compile(
+    r"[ \u3000]?(?:さん|氏|先生)?(?:の|作の?|著の?|作詞の?|原作の?)[ \u3000]*『"
+)

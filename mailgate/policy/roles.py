@@ -141,6 +141,8 @@ class RoleResolver:
             ):
                 # "笹生" with "笹生1190番地" in the mail; "笹生の「油屋」", "笹生の瓜生 スミさん"
                 return Role.ORGANIZATION
+            if _example(text, start, end):
+                return Role.ORGANIZATION  # a form's sample name, a made-up family
             role = self._person_role(value, before, text[end : end + 30], facts)
             if role == Role.THIRD_PARTY and self._historical(text, start, end):
                 return Role.ORGANIZATION
@@ -259,6 +261,8 @@ class RoleResolver:
             # "会計担当の宮本様", "デイサービスの生活相談員 浜口 恵さん": someone else's duty;
             # our staff take no 様 or さん
             duty = None
+        if (duty or cues.DUTY_AFTER.match(after)) and cues.OTHER_WORKPLACE_BEFORE.search(before):
+            return Role.THIRD_PARTY  # "職場の上司である井上 誠課長": the reader's workplace
         if duty or cues.DUTY_AFTER.match(after):
             return Role.STAFF
         if cues.OWN_INSTITUTION_BEFORE.search(before) and cues.OWN_TITLE_AFTER.match(after):
@@ -273,7 +277,7 @@ class RoleResolver:
             or (cues.UNIT_SPACE_BEFORE.search(before) and cues.STAFF_NAME_AFTER.match(after))
         ):
             return Role.STAFF
-        if cues.HISTORICAL_AFTER.match(after):
+        if cues.HISTORICAL_AFTER.match(after) or cues.WORK_AUTHOR_AFTER.match(after):
             return Role.ORGANIZATION
         return Role.THIRD_PARTY
 
@@ -424,6 +428,27 @@ def _person_after_no(text: str, end: int, persons: list[tuple[int, int, Role]]) 
     if text[end : end + 1] != "の":
         return None
     return next((role for p_start, _, role in persons if p_start == end + 1), None)
+
+
+def _example(text: str, start: int, end: int) -> bool:
+    """The name's line or a heading above it in the same block marks it a sample
+    (SAMPLE_CUE), or its paragraph says its people are made up (FICTIONAL_CUE)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if cues.SAMPLE_CUE.search(text, line_start, len(text) if line_end < 0 else line_end):
+        return True
+    block_start = line_start
+    for _ in range(cues.SAMPLE_LOOKBACK_LINES):
+        if block_start == 0:
+            break
+        previous = text.rfind("\n", 0, block_start - 1) + 1
+        line = text[previous : block_start - 1]
+        if not line.strip():
+            break  # a blank line ends the block
+        if cues.SAMPLE_CUE.search(line) or cues.FICTIONAL_CUE.search(line):
+            return True
+        block_start = previous
+    return cues.FICTIONAL_CUE.search(text, line_start, start) is not None
 
 
 def _held_by_organisation(text: str, start: int, end: int) -> bool:

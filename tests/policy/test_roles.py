@@ -1195,3 +1195,44 @@ def test_a_one_character_surname_of_the_addressee_is_theirs() -> None:
 def test_an_account_held_by_a_public_body_is_the_office_s(lines: str, office: bool) -> None:
     body = f"山田 花子 様\n\n医事課の佐藤です。\n{lines}\n"
     assert (role_of(body, "0382715", "BANK_ACCOUNT") == Role.ORGANIZATION) is office
+
+
+@pytest.mark.parametrize(
+    ("body", "value", "expected"),
+    [
+        # a form's sample name, on its line or under a 記入例 heading; a made-up family
+        ("北川 様\n\n　　氏名：杜和田 はなこ（記入例）\n", "杜和田 はなこ", Role.ORGANIZATION),
+        (
+            "北川 様\n\n　（記入例）\n　氏名　：吉備野 太郎（申込者本人）\n",
+            "吉備野 太郎",
+            Role.ORGANIZATION,
+        ),
+        (
+            "北川 様\n\n架空の家族「潮田家」を例にご説明します。\n　潮田 一郎さん（筆頭者）の戸籍には…\n",
+            "潮田 一郎",
+            Role.ORGANIZATION,
+        ),
+        # the author of a published work
+        (
+            "北川 様\n\n斎藤隆介さんの『モチモチの木』、とてもよいと思います。\n",
+            "斎藤隆介",
+            Role.ORGANIZATION,
+        ),
+        # the reader's boss, titled like our officials
+        (
+            "浜田 様\n\n・職場の上司である井上 誠課長から、叱責が続いている。\n",
+            "井上 誠",
+            Role.THIRD_PARTY,
+        ),
+        # a real name under an ordinary heading stays someone's
+        ("北川 様\n\n　（参加者）\n　氏名　：吉備野 太郎\n", "吉備野 太郎", Role.THIRD_PARTY),
+    ],
+)
+def test_examples_authors_and_bosses(body: str, value: str, expected: Role) -> None:
+    assert role_of(body, value, "PERSON") == expected
+
+
+def test_a_quoted_line_saying_daijoubu_names_no_husband() -> None:
+    # 大丈夫 holds 夫; the resident's own mobile in their quoted mail stays theirs.
+    body = "山本 様\n\n> 日中は携帯（090-2267-0012）にご連絡いただいても大丈夫です。\n> 山本\n"
+    assert role_of(body, "090-2267-0012", "PHONE_NUMBER") == Role.RECIPIENT

@@ -93,6 +93,8 @@ CONTINENTAL = re.compile(
     r"\b(?:[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]+[ ])?"
     r"(?!(?:Room|Floor|Chapter|Section|Page|No|Gate|Exit|Line|Platform|Bus|Route|Counter)\b)"
     r"[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]{2,}[ ]\d{1,4}[A-Za-z]?,[ ]*"
+    # a floor or flat between the street and the postcode ("Lindenstraße 42, 3rd floor, 50674 Köln")
+    r"(?:(?:\d{1,2}(?:st|nd|rd|th)[ ]floor|(?:Apt\.?|Apartment|Flat|Wohnung)[ ]*\w{1,6}),[ ]*)?"
     r"(?:\d{3}[ ]?\d{2}|\d{4,5}|\d{2}-\d{3})[ ]+[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]+(?:,[ ]*[A-Z][a-z]+)?"
 )
 # Japanese addresses written in romaji: 4-21-27 Setagaya, Setagaya-ku, Tokyo 154-8504, or the

@@ -153,6 +153,14 @@ REFERENCE_DATE = re.compile(r"^\s*(?:の)?(?:時点|現在|において|付け?�
 # から昭和61年3月31日までの間に生まれた方）".
 RANGE_BOUND = re.compile(r"^\s*(?:から|～|〜|~|までの間|以降|以前)")
 
+# A date with its weekday is a calendar day (an election, a meeting), not a birth date, even
+# next to "誕生日" in the sentence before: "令和7年7月20日（日）執行予定の…選挙".
+WEEKDAY_AFTER = re.compile(
+    r"^\s*[（(]\s*(?:[日月火水木金土](?:曜日?)?|(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat)[a-z]*\.?)\s*[）)]"
+    r"(?!\s*(?:のお?)?(?:生まれ|産まれ|生))",
+    re.IGNORECASE,
+)
+
 SCORE_WITH_CONTEXT = 0.9
 
 
@@ -187,6 +195,8 @@ def is_plausible(match: re.Match[str]) -> bool:
 def birth_context(text: str, start: int, end: int) -> str | None:
     """What marks the date as a birth date, if anything."""
     window = context_of(text, start, end, before=25, after=10)
+    if WEEKDAY_AFTER.match(window.after):
+        return None
     if (word := window.find(CAPTIONS, after=False)) and not window.find(EVENTS, after=False):
         return word
     if suffix := BIRTH_SUFFIX.search(window.after):

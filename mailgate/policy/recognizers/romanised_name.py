@@ -40,6 +40,9 @@ _NOT_NAME_WORDS = (
     "Phone Mobile Online Portal Website Internet My "
     # The public job centre ("Hello Work Sugigaoka") and other service names.
     "Hello Work Works Job Jobs Career Careers "
+    # Elections and the assembly ("the Overseas Electoral Register")
+    "Register Registry Electoral Election Elections Voting Voter Voters Polling Ballot Assembly "
+    "Overseas Absentee Early Petition Petitions Session Sessions "
     # Places and the ways to them ("Misagozaki Port", "Somatawa Junior High").
     "Port Harbor Harbour Island Islands Bay Beach Coast Cape Bridge River Lake Pond Mountain Mount "
     "Valley Forest Castle Terminal Airport Ferry Line Bus Stop Junior High Elementary Kindergarten "

@@ -72,7 +72,10 @@ PERSONAL_CASE = regex.compile(r"(?<!皆|客|者|各)(?:様|さま|さん|氏|殿
 # A group right after a term (「…のある方」, 「…の方々」): general even in someone's case.
 GROUP_AFTER = regex.compile(r"(?:の|が)?(?:ある|お持ちの)?(?:方|方々|皆様|世帯|人)")
 # A person's name and honorific (「川辺様」); with の after it, the owner of what follows.
-NAMED = regex.compile(r"[\p{Han}\p{Katakana}ー](?:様|さま|さん|氏|君|くん|ちゃん|殿)")
+# (「お子様」 is children in general, not someone named)
+NAMED = regex.compile(
+    r"(?:(?<!お)子|(?!子)[\p{Han}\p{Katakana}ー])(?:様|さま|さん|氏|君|くん|ちゃん|殿)"
+)
 # A person's name, then the honorific that starts an owner ("唐沢様の").
 NAMED_OWNER = regex.compile(NAMED.pattern + "の")
 # A sentence about a condition itself or about how many have it, not about someone: its topic is

@@ -150,6 +150,11 @@ def test_small_town_addresses(text: str, expected: str) -> None:
             "Björkvägen 12, 752 36 Uppsala, Sweden",
         ),
         ("Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),
+        # a floor between the street and the postcode
+        (
+            "We have noted your forwarding address: Lindenstraße 42, 3rd floor, 50674 Köln, Germany",
+            "Lindenstraße 42, 3rd floor, 50674 Köln, Germany",
+        ),
     ],
 )
 def test_continental_addresses(text: str, expected: str) -> None:

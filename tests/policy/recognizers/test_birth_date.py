@@ -60,6 +60,8 @@ def test_birth_dates_are_found(text: str, expected: str) -> None:
         "2025年4月1日現在で65歳以上の方",
         # The bounds of a birth-date range are a group's condition.
         "40歳から74歳の方（昭和26年4月1日から昭和61年3月31日までの間に生まれた方）が対象です",
+        # A day with its weekday is a calendar day, even after 誕生日 in the sentence before.
+        "満18歳の誕生日を迎える方にあります。\n令和7年7月20日（日）執行予定の市長選挙では",
     ],
 )
 def test_dates_without_birth_context_are_not_found(text: str) -> None:

@@ -37,6 +37,9 @@ def names(analyzer: Analyzer, text: str) -> list[str]:
             "陽翔",
         ),  # a child's given name
         ("結衣ちゃんの送迎について", "結衣"),
+        # surnames ending in 部, which also ends a department's name
+        ("同じグループの阿部さんのお子さんも通院しているそうです。", "阿部"),
+        ("長谷部さんにもお伝えください。", "長谷部"),
     ],
 )
 def test_names_found_without_honorific(analyzer: Analyzer, text: str, expected: str) -> None:
@@ -63,7 +66,7 @@ def test_names_found_without_honorific(analyzer: Analyzer, text: str, expected: 
         "Notification of Moving Out must be submitted at the Residents Section counter.",
         "The meeting will be held on Wednesday, June 4.",
         "International Affairs Division, Setagaya City Office",
-        "男女共同参画センター「ひびき」の岡部です。",  # a facility's nickname in quotes
+        "男女共同参画センター「ひびき」の講座です。",  # a facility's nickname in quotes
         "子育て広場『すくすく』を開きます。",
         "赤ちゃんとお兄ちゃん、お姉ちゃんもご一緒にどうぞ。",  # kinship words before ちゃん
     ],
@@ -278,6 +281,17 @@ def test_organisations_resorts_and_known_words_are_not_names(
         (
             "　・湯元ファミリークリニック\nどちらも事前の予約が必要です。",
             "湯元ファミリークリニック",
+        ),
+        # an election, a card, a festival, an English register
+        ("7月20日（日）の緑川市長選挙に向けて、説明会を開きます。", "緑川市長選挙"),
+        ("個人番号や通知カードの写しをメールで送信することはおやめください。", "通知カード"),
+        (
+            "東山団地自治会の夏まつり（8月3日（土））へのご招待、ありがとうございました。",
+            "夏まつり",
+        ),
+        (
+            "You can also apply for registration on the Overseas Electoral Register.",
+            "Overseas Electoral Register",
         ),
         # the public job centre is no person
         (

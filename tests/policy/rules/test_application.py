@@ -116,6 +116,18 @@ BLOCKED = [
     ),
 ]
 
+BLOCKED += [
+    # a refusal worded as a conclusion; a form sent by mail taken as an application (2026-11-28)
+    (
+        "今回のお申込みにつきましては、ご入居いただくことが難しいという結論となりました。",
+        "難しいという結論となりました",
+    ),
+    (
+        "利用申込書をスキャンしてこのメールに添付してお送りいただければ、申込として受け付けます。",
+        "申込として受け付けます",
+    ),
+]
+
 ALLOWED = [
     "補助金の申請方法についてご案内します。",
     "申請は電子申請サービスからお手続きください。マイナポータルからも申請いただけます。",
@@ -155,6 +167,8 @@ ALLOWED = [
     # a measurement reported, not a decision on anything applied for
     "測定の結果、夜間の最大値は48デシベルで、港町地区に適用される夜間の規制基準（50デシベル）を"
     "下回っていました。",
+    # a refusal's notice named in quotes
+    "結果は「利用承認通知書」または「利用不承認通知書」で郵送します。",
 ]
 
 

@@ -191,6 +191,8 @@ GENERAL_STATEMENTS = [
     "入院中の患者様が生活保護の相談を希望される場合の流れについてご説明します。",
     "入院中の食事代や差額ベッド代は対象になりません。",
     "持病があって別の病院に主治医がいらっしゃる方は、事前にご相談ください。",
+    # school-attendance aid is not public assistance
+    "令和7年度就学援助費（1学期分）の支給を決定いたしましたので、お知らせいたします。",
 ]
 
 
@@ -209,6 +211,17 @@ def test_disclosure_about_a_person_blocks(
     assert finding.text == body[finding.start : finding.end]
     assert finding.detail["category"] == category
     assert finding.explanation_ja and finding.explanation_en
+
+
+def test_children_a_rule_speaks_of_are_no_one_in_particular() -> None:
+    # The phrase rules alone (the model reads the sentence on its own): 「お子様については」
+    # after the condition is a group, and 「お子様」 names no one.
+    rules_only = SensitiveDataRule(
+        SensitiveDataConfig(disclosure_model={"file": ""}), Resources(data_dir("policies"))
+    )
+    body = "白石 様\n\nエピペン®を処方されているお子様については、面談の際に確認します。\n"
+    assert findings_for(rules_only, body) == []
+    assert findings_for(rules_only, body.replace("お子様については", "お子様の件")) != []
 
 
 @pytest.mark.parametrize("sentence", GENERAL_STATEMENTS)
@@ -316,6 +329,8 @@ def test_english_owner_before_a_condition_blocks(
 
 
 ENGLISH_GENERAL = [
+    # a participle: allergies that a doctor confirmed, as a rule's exception
+    "We cannot change the menu for individual families except for food allergies confirmed by a doctor.",
     "If your child has diabetes, please tell the school nurse.",
     "The city runs a free cancer screening programme every spring.",
     "Residents with dementia may use the day-care service.",

@@ -54,6 +54,10 @@ TITLE_BEFORE = re.compile(
     # ("区の保育士（百目鬼 理沙）": the name in brackets after the title)
     r"[\u4e00-\u9fff]{1,8}(?:監|管理者)|理事|参与)(?:の|は|：|:|、|[（(]|[ \u3000])+$"
 )
+# A chair named with の and no honorific ("会長の宮下 正和も同行します"): a writer speaks of a
+# residents' body's chair with 様 or さん ("会長の坂口様"), and of their own committee's chair
+# without, as of any colleague. Only の: a roster's "会長 山田 太郎" may be anyone's.
+CHAIR_OF_OURS_BEFORE = re.compile(r"副?会長の$")
 # An office unit directly before the name, separated by a space: "業務係　小野寺 勉".
 UNIT_SPACE_BEFORE = re.compile(
     r"(課|係|室|グループ|担当|センター|校|園|館|所|局|事務局|委員会|Section|Division|Office)"

@@ -274,6 +274,7 @@ class RoleResolver:
         if not cues.HONORIFIC_AFTER.match(after) and (
             cues.TITLE_BEFORE.search(before)
             or cues.TITLE_BEFORE.search(titled)
+            or cues.CHAIR_OF_OURS_BEFORE.search(before)
             or (cues.UNIT_SPACE_BEFORE.search(before) and cues.STAFF_NAME_AFTER.match(after))
         ):
             return Role.STAFF

@@ -357,6 +357,10 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
         # An honorific after the name: someone addressed, not the sender.
         ("PTA委員長 寺岡 正道様にもお伝えください。", "寺岡 正道", Role.THIRD_PARTY),
         ("北中学校 井筒 拓海さんが表彰されました。", "井筒 拓海", Role.THIRD_PARTY),
+        # A chair with の: our own committee's without an honorific, a residents' body's with one.
+        ("会長の宮坂 昭夫も、現地確認に同行する予定です。", "宮坂 昭夫", Role.STAFF),
+        ("会長の宮坂 昭夫様にもお伝えください。", "宮坂 昭夫", Role.THIRD_PARTY),
+        ("自治会の会長は宮坂 昭夫さんです。", "宮坂 昭夫", Role.THIRD_PARTY),
     ],
 )
 def test_title_or_unit_before_a_name(sentence: str, value: str, expected: Role) -> None:

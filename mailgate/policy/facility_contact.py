@@ -69,6 +69,10 @@ class FacilityContact:
                 # A note in parentheses ("（無料法律相談・毎週水曜日）") describes the facility;
                 # it does not make the facility a topic.
                 rest = cues.PARENTHESISED.sub("", segment[facility:])
+                if cues.TABLE_ROW.search(segment):
+                    # A table row ("…児童相談所,18歳未満の子どもに関する相談,…"): the facility's
+                    # own cell decides; the next cell describes what it does.
+                    rest = cues.CELL_END.split(rest, 1)[0]
                 return not cues.FACILITY_TOPIC.search(rest)
             if index and not (
                 cues.CONTACT_LINE.search(segment) or cues.INDENTED_LINE.match(segment)

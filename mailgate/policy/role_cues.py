@@ -54,6 +54,16 @@ TITLE_BEFORE = re.compile(
     # ("区の保育士（百目鬼 理沙）": the name in brackets after the title)
     r"[\u4e00-\u9fff]{1,8}(?:監|管理者)|理事|参与)(?:の|は|：|:|、|[（(]|[ \u3000])+$"
 )
+# A lecturer from a public body, named with its unit and profession ("講師：埼玉県動物指導センター
+# 獣医師 加賀谷 聡 氏"): an official in their duties, even with 氏. The body opens with a
+# prefecture's or municipality's name; a university's professor or a resident stays a third party.
+PUBLIC_LECTURER_BEFORE = re.compile(
+    r"講師[ \u3000]*[：:]?[ \u3000]*[\u4e00-\u9fff々]{1,5}(?:都|道|府|県|市|区|町|村)"
+    r"[\u4e00-\u9fff々ァ-ヴー・]{0,14}(?:センター|保健所|事務所|研究所|試験場|委員会|局|課|署|所)"
+    r"[ \u3000]*(?:[\u4e00-\u9fff々]{1,8}[ \u3000]+)?$"
+)
+# The honorifics of someone addressed or spoken of as a private person (not 氏 or 先生).
+ADDRESSEE_HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|殿|くん|君|ちゃん)")
 # A chair named with の and no honorific ("会長の宮下 正和も同行します"): a writer speaks of a
 # residents' body's chair with 様 or さん ("会長の坂口様"), and of their own committee's chair
 # without, as of any colleague. Only の: a roster's "会長 山田 太郎" may be anyone's.
@@ -223,8 +233,14 @@ PARENTHESISED = re.compile(r"[（(][^（）()\n]*[）)]")
 INDENTED_LINE = re.compile(r"[ \u3000]+\S")
 # Staff listed by name after a count of officials ("区の職員2名（柚木・舟橋）で伺います").
 STAFF_LIST_BEFORE = re.compile(
-    r"(?:(?:職員|担当者?|係員)[0-9０-９一二三四五]*名?|課|係|室)[（(][^（）()\n]*$"
+    r"(?:(?:職員|担当者?|係員)[0-9０-９一二三四五]*名?|課|係|室"
+    # "参加者：市から2名（吉浦、藤崎）": the municipality itself sending officials
+    r"|(?<![\u4e00-\u9fff々])(?:市|区|町|村|県|当課|当係)(?:から|より)?[0-9０-９一二三四五]+名)"
+    r"[（(][^（）()\n]*$"
 )
+# A row of a table (CSV or tab-separated): at least two cell separators on the line.
+TABLE_ROW = re.compile(r"(?:[,\t][^,\t\n]*){2,}")
+CELL_END = re.compile(r"[,\t]")
 # A facility that is only the topic of a sentence ("児童館の件は045-…へ") does not own the number.
 FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連絡|相談|申し?込|ください|。)")
 MOBILE = re.compile(r"^(?:0|81)[789]0")

@@ -269,6 +269,8 @@ class RoleResolver:
             return Role.STAFF  # "当院の桐生 孝 院長", "本校の山田 花子 先生"
         if facts.clinical and cues.DOCTOR_BEFORE.search(before):
             return Role.STAFF  # a hospital's mail: "As discussed with Dr. Sugimoto", "担当医の杉本"
+        if cues.PUBLIC_LECTURER_BEFORE.search(before) and not cues.ADDRESSEE_HONORIFIC.match(after):
+            return Role.STAFF  # "講師：埼玉県動物指導センター 獣医師 加賀谷 聡 氏"
         if cues.OFFICE_PAREN_AFTER.match(after) or cues.OFFICIAL_PROFESSION_AFTER.match(after):
             return Role.STAFF  # "宮下（産業振興課）0265-…", "鰐淵 美和（鷭沢区 理学療法士）"
         if not cues.HONORIFIC_AFTER.match(after) and (

@@ -69,7 +69,7 @@ SIGNATURE_CONTACT = re.compile(
 # An office word ending a token: "障がい福祉課", "第三小学校", "業務係", "Public Health Center".
 OFFICE_WORD = re.compile(
     r"(?:課|係|室|局|所|校|園|館|センター|委員会|役場|事務所|本部|グループ|組合)(?=[ \t\u3000（(、,]|$)"
-    r"|\b(?:Section|Division|Office|Bureau|Department|Center|Centre|Hall|School|Library|Museum|Gallery|Hospital|Clinic|Board of Education)\b",
+    r"|\b(?:Section|Division|Office|Bureau|Department|Unit|Center|Centre|Hall|School|Library|Museum|Gallery|Hospital|Clinic|Board of Education)\b",
     re.MULTILINE,
 )
 # A person's name ending a line (after the office or a title), or a romanised name opening one.
@@ -129,6 +129,7 @@ FORWARD_MARK = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 MAX_SALUTATION_LINES = 2
+MAX_NAME_AND_UNIT_LINES = 2  # lines under the name in a sign-off above the rule
 MAX_SIGNATURE_LINES = 10
 MAX_CONTACT_ONLY_LINES = 1
 MAILBOX = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -250,11 +251,36 @@ def _name_above(lines: list[tuple[int, int, str]], index: int) -> int:
     opens the signature; otherwise the rule does."""
     rule_start = lines[index][0]
     if index < 2 or lines[index - 2][2].strip():
-        return rule_start
+        return _name_and_unit_above(lines, index) or rule_start
     a, _b, line = lines[index - 1]
     if len(line.strip()) <= 20 and _names_someone(line) and not NOT_SIGNATURE.search(line):
         return a
     return rule_start
+
+
+def _name_and_unit_above(lines: list[tuple[int, int, str]], index: int) -> int | None:
+    """A sign-off paragraph of the sender's name and unit just above the rule (blank line
+    between allowed): "Makoto Karasawa\nAgricultural Promotion Unit, Takamine Town\n\n――"."""
+    end = index - 1
+    if end >= 0 and not lines[end][2].strip():
+        end -= 1
+    start = end
+    while start > 0 and lines[start - 1][2].strip() and end - start < MAX_NAME_AND_UNIT_LINES:
+        start -= 1
+    if start <= 0 or lines[start - 1][2].strip() or start == end:
+        return None  # not a paragraph of its own, or a name with no unit under it
+    first, *units = (line.strip() for _a, _b, line in lines[start : end + 1])
+    if (
+        len(first) <= 30
+        and _names_someone(first)
+        and not NOT_SIGNATURE.search(first)
+        and all(
+            len(unit) <= 60 and OFFICE_WORD.search(unit) and not NOT_SIGNATURE.search(unit)
+            for unit in units
+        )
+    ):
+        return lines[start][0]
+    return None
 
 
 def _office_and_name_block(

@@ -361,6 +361,10 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
         ("会長の宮坂 昭夫も、現地確認に同行する予定です。", "宮坂 昭夫", Role.STAFF),
         ("会長の宮坂 昭夫様にもお伝えください。", "宮坂 昭夫", Role.THIRD_PARTY),
         ("自治会の会長は宮坂 昭夫さんです。", "宮坂 昭夫", Role.THIRD_PARTY),
+        # A lecturer from a public body, with its unit and profession: an official, even with 氏;
+        # a lecturer with no public body stays a third party.
+        ("講師：埼玉県動物指導センター 獣医師 加賀谷 聡 氏", "加賀谷 聡", Role.STAFF),
+        ("講師：関 正樹 氏（NPO法人ひだまり 代表）", "関 正樹", Role.THIRD_PARTY),
     ],
 )
 def test_title_or_unit_before_a_name(sentence: str, value: str, expected: Role) -> None:
@@ -932,6 +936,26 @@ def test_a_plain_caption_in_easy_japanese() -> None:
 def test_officials_listed_after_their_count_are_staff() -> None:
     body = TOWN_BODY.format("当日は、区の職員2名（柚木・舟橋）で伺います。")
     assert role_of(body, "柚木", "PERSON") == Role.STAFF
+    body = TOWN_BODY.format("参加者：市から2名（吉浦、藤崎）、警察署から1名の予定です。")
+    assert role_of(body, "藤崎", "PERSON") == Role.STAFF
+    # a district's residents counted the same way are not officials
+    body = TOWN_BODY.format("参加者：松原町内会から2名（吉浦、藤崎）の予定です。")
+    assert role_of(body, "藤崎", "PERSON") == Role.THIRD_PARTY
+
+
+def test_public_offices_listed_in_a_table_own_their_contacts() -> None:
+    # the cell after the office describes its work (…に関する相談); that is no topic sentence
+    rows = (
+        "窓口名,内容,所在地,電話\n"
+        "福岡県玄海児童相談所,18歳未満の子どもに関する相談,潮見原市東郷1丁目7番5号,0940-37-4152\n"
+        "ヤングテレホン（県警）,少年や保護者の電話相談,―,0120-71-2233\n"
+    )
+    body = TOWN_BODY.format(rows)
+    assert role_of(body, "0940-37-4152", "PHONE_NUMBER") == Role.ORGANIZATION
+    assert role_of(body, "0120-71-2233", "PHONE_NUMBER") == Role.ORGANIZATION
+    # a public body's branch office
+    body = TOWN_BODY.format("機構の上伊那駐在（電話 0265-76-2210）から説明を受けられます。")
+    assert role_of(body, "0265-76-2210", "PHONE_NUMBER") == Role.ORGANIZATION
 
 
 @pytest.mark.parametrize(

@@ -366,16 +366,42 @@ def test_a_name_with_a_title_alone_on_the_first_line_is_the_addressee() -> None:
     assert structure.salutation_name == "広沢 克己"
 
 
-def test_the_senders_block_under_a_closing_joins_the_framed_signature() -> None:
-    body = (
-        "Dear Ms. Lindqvist,\n\nThe form is on our website.\n\nSincerely,\nMisaki Kobayashi\n"
-        "Child-rearing Support Division, Kibino City\n\n━━━━━━━━\n吉備野市 子育て支援課\n"
-        "TEL 0868-55-2111\n━━━━━━━━\n"
-    )
+@pytest.mark.parametrize(
+    ("body", "name", "text"),
+    [
+        # under a closing line, above the framed office block
+        (
+            "Dear Ms. Lindqvist,\n\nThe form is on our website.\n\nSincerely,\nMisaki Kobayashi\n"
+            "Child-rearing Support Division, Kibino City\n\n━━━━━━━━\n吉備野市 子育て支援課\n"
+            "TEL 0868-55-2111\n━━━━━━━━\n",
+            "Misaki Kobayashi",
+            "The form",
+        ),
+        # no closing line: a paragraph of name and unit just above the rule
+        (
+            "Dear Mr. Okafor,\n\nThe certificate will be posted to you.\n\nPlease let me know if"
+            " you have questions.\n\nMakoto Karasawa\nAgricultural Promotion Unit, Takamine Town"
+            "\n\n――――――――\n高峰町 農政課\nTEL 0265-79-3121\n――――――――\n",
+            "Makoto Karasawa",
+            "Please let",
+        ),
+    ],
+)
+def test_the_senders_name_and_unit_join_the_framed_signature(
+    body: str, name: str, text: str
+) -> None:
     structure = analyse(body)
-    start = body.index("Misaki")
-    assert structure.in_signature(start, start + len("Misaki Kobayashi"))
-    assert not structure.in_signature(body.index("The form"), body.index("The form") + 8)
+    start = body.index(name)
+    assert structure.in_signature(start, start + len(name))
+    assert not structure.in_signature(body.index(text), body.index(text) + len(text))
+
+
+def test_a_sentence_above_the_rule_is_no_sign_off() -> None:
+    body = (
+        "Dear Mr. Okafor,\n\nPlease let me know.\n\nOur colleague will call you.\n"
+        "Agricultural Promotion Unit, Takamine Town\n\n――――――――\n高峰町 農政課\n――――――――\n"
+    )
+    assert not analyse(body).in_signature(body.index("Our"), body.index("Our") + 3)
 
 
 def test_a_sentence_starting_with_a_caption_word_is_no_contact_block() -> None:

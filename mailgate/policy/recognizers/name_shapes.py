@@ -28,7 +28,9 @@ NOT_NAME = re.compile(
     # churches and the clergy of history (黒崎天主堂, フランス人宣教師)
     r"天主堂|教会|聖堂|宣教師|神父|牧師|司祭|修道士|"
     # the words for a contact detail (「…番地、電話 049-…」)
-    rf"{CONTACT_WORDS})$"
+    rf"{CONTACT_WORDS}|"
+    # a disease or its agent (新型インフルエンザ, ノロウイルス, 結核症): no name ends so
+    r"インフルエンザ|ウイルス|ウィルス|感染症|症|病)$"
 )
 ORG_AFTER = re.compile(
     r"[ \u3000]?(町会|自治会|商店街|地区|区民|会館|センター|駅|通り|小学校|中学校|公園|神社|寺|"
@@ -94,3 +96,6 @@ KATAKANA_WORDS = re.compile(r"[ァ-ヴー]+")  # one word: no ・ or space betwe
 PLACE_SURNAME_HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿)")
 # A unit word the NER put before a name ("係　漆原", "係 宍戸"): not part of it.
 UNIT_HEAD = re.compile(r"[係課室班][ \u3000]+")
+# A mail about pets: there a single katakana word without 様/さん/氏 ("マロンちゃん", "うちの
+# マロン（登録番号…）") is an animal's name; people in it are written with さん or 様.
+PET_MAIL = re.compile(r"(飼い犬|愛犬|愛猫|飼い猫|ペット|犬|猫|鑑札|狂犬病|マイクロチップ)")

@@ -40,6 +40,7 @@ from mailgate.policy.recognizers.name_shapes import (
     ORG_AFTER,
     ORG_INSIDE,
     ORG_SUFFIX,
+    PET_MAIL,
     PLACE_BEFORE,
     PLACE_END,
     PLACE_SURNAME_HONORIFIC,
@@ -388,6 +389,12 @@ class JapaneseNameRecognizer(EntityRecognizer):
             return False
         if HIRAGANA_ONLY.fullmatch(name) and not _honorific_after(text, result.end):
             return False
+        if (
+            KATAKANA_WORDS.fullmatch(name)
+            and not PLACE_SURNAME_HONORIFIC.match(text, result.end)
+            and PET_MAIL.search(text)
+        ):
+            return False  # a pet's name ("マロンちゃんが亡くなられた"), in a mail about pets
         # A title in 『』, or in 「」 after の, is a work (松尾芭蕉の「更科紀行」), not a person.
         opening, closing = text[result.start - 1 : result.start], text[result.end : result.end + 1]
         if (opening, closing) == ("『", "』") or (

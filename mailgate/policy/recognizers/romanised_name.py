@@ -53,7 +53,10 @@ _NOT_NAME_WORDS = (
     "Act Acts Law Laws Code Ordinance Ordinances Standards Standard Regulation Regulations Bill "
     "Treaty Convention Guidelines "
     # Japanese place and facility words written in romaji ("Kubara Gusuku", "Yunose Onsen").
-    "Gusuku Utaki Jinja Jingu Onsen Kofun Ryokan Koen Kaikan Kominkan Yakuba Dori"
+    "Gusuku Utaki Jinja Jingu Onsen Kofun Ryokan Koen Kaikan Kominkan Yakuba Dori "
+    # Words that open a sentence before a name or a pet's name ("As Biscuit was vaccinated")
+    "As If When While Since Because Although Though Once Unless Until After Before Also Then "
+    "But And Or So Here There It Its He She They His Her Their Him Them"
 )
 
 

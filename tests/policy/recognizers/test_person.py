@@ -309,6 +309,10 @@ def test_organisations_resorts_and_known_words_are_not_names(
         ),
         # a place name glued to a public office (瀬戸内|検疫所)
         ("瀬戸内検疫所汐見浜出張所（0894-22-0731）までお問い合わせください。", "瀬戸内"),
+        # a disease the NER read as a person
+        ("新型インフルエンザ等感染症で亡くなられた方については、", "新型インフルエンザ"),
+        # a word opening an English sentence is no part of the name after it
+        ("As Biscuit was vaccinated in the United States, please bring the record.", "As Biscuit"),
     ],
 )
 def test_place_lists_schools_and_titles_are_not_names(
@@ -324,3 +328,14 @@ def test_a_given_name_the_ner_cut_before_its_honorific_is_whole(analyzer: Analyz
 
 def test_a_name_with_an_honorific_inside_a_place_word_stays_a_name(analyzer: Analyzer) -> None:
     assert "白沢" in " ".join(names(analyzer, "白沢さんが登山道の点検をされました。"))
+
+
+def test_a_pets_name_in_a_mail_about_pets_is_no_person(analyzer: Analyzer) -> None:
+    pets = "犬の登録担当です。長年一緒に暮らしたマロンちゃんが亡くなられたとのこと、お悔やみ申し上げます。"
+    assert "マロン" not in names(analyzer, pets)
+    # with さん the katakana name is a person's, pets or not (「ヨシさんは生前…」)
+    assert "ヨシ" in names(
+        analyzer, "犬の登録担当です。ヨシさんは生前、犬を2頭飼っておられました。"
+    )
+    # and outside a mail about pets, a child's katakana name stays one
+    assert "マロン" in names(analyzer, "入園されるマロンちゃんの持ち物についてご案内します。")

@@ -27,6 +27,10 @@ def findings_for(rule: ApplicationRule, body: str, subject: str = "") -> list:
 
 
 BLOCKED = [
+    (
+        "I am pleased to let you know that the Mayor has certified your Young Farmer Business Plan.",
+        "certified",
+    ),
     ("先日ご提出の補助金の申請を受理いたしました。", "受理いたしました"),
     ("転入に伴う届出を確かに受け付けました。", "届出を確かに受け付けました"),
     ("公園使用の申込みを受付しました。", "申込みを受付しました"),
@@ -224,6 +228,10 @@ def test_phrase_across_a_hard_wrapped_line(rule: ApplicationRule) -> None:
 
 # Consent and informal decisions
 CONSENT_BLOCKED = [
+    (
+        "I am pleased to let you know that the Mayor has certified your Young Farmer Business Plan.",
+        "certified",
+    ),
     ("上記のとおり保育所の利用を承諾しました。", "利用を承諾"),
     ("特別養護老人ホームへの入所を承諾いたします。", "入所を承諾"),
     ("ご依頼の件、承諾しました。", "承諾しました"),
@@ -265,6 +273,10 @@ def test_asking_for_consent_is_allowed(rule: ApplicationRule, sentence: str) -> 
 
 # Refunds, reductions and exemptions are decisions on a resident's case.
 RELIEF_BLOCKED = [
+    (
+        "I am pleased to let you know that the Mayor has certified your Young Farmer Business Plan.",
+        "certified",
+    ),
     ("令和6年度分の固定資産税について、還付を決定しました。", "還付を決定"),
     ("ご申請の国民健康保険料の減免が決定しましたので、お知らせします。", "減免が決定"),
     ("保育料の免除を決定いたしました。", "免除を決定"),

@@ -33,6 +33,7 @@ DISCLOSURES = [
     ("奥様が身体障害者手帳を取得されたとのことで、", "身体障害者手帳", "disability"),
     ("大塚さんは現在生活保護を受給中です。", "生活保護を受給中", "welfare"),
     ("前田氏には前科があります。", "前科", "criminal"),
+    ("As you know, he is on parole until next March.", "parole", "criminal"),
     ("ご近所の村井さんは以前服役していたそうです。", "服役していた", "criminal"),
     ("上野様はストーカー被害を受けており、", "ストーカー被害を受けており", "victim"),
     ("吉岡さんはDV被害により転居されました。", "DV被害により転居", "victim"),
@@ -191,6 +192,9 @@ GENERAL_STATEMENTS = [
     "入院中の患者様が生活保護の相談を希望される場合の流れについてご説明します。",
     "入院中の食事代や差額ベッド代は対象になりません。",
     "持病があって別の病院に主治医がいらっしゃる方は、事前にご相談ください。",
+    # a statistic, and the young people a programme serves, name no one
+    "全国の統計では、刑務所を出た人のおよそ4割が5年以内に再び入所しています。",
+    "BBS会は、非行のある少年や保護観察を受けている少年と、年齢の近い立場で関わる団体です。",
     # school-attendance aid is not public assistance
     "令和7年度就学援助費（1学期分）の支給を決定いたしましたので、お知らせいたします。",
 ]

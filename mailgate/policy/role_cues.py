@@ -50,6 +50,8 @@ TITLE_BEFORE = re.compile(
     r"事務局長|保健師|管理栄養士|栄養士|指導主事|社会教育主事|司書|学芸員|技師|消防司令長?|"
     r"消防司令補|消防士長|消防副士長|消防士|救急隊長|隊長|分団長|相談員|支援員|指導員|調査員|"
     r"専門員|ケースワーカー|担当者?|保育士|看護師|"
+    # members of the municipality's administrative commissions ("代表監査委員 杉山 道夫")
+    r"(?:代表|議会選出|識見)?監査委員|教育委員|農業委員|選挙管理委員|公平委員|"
     # Executive posts named by what they oversee: 防災監, 危機管理監, 上下水道事業管理者, 技監.
     # ("区の保育士（百目鬼 理沙）": the name in brackets after the title)
     r"[\u4e00-\u9fff]{1,8}(?:監|管理者)|理事|参与)(?:の|は|：|:|、|[（(]|[ \u3000])+$"
@@ -64,6 +66,12 @@ PUBLIC_LECTURER_BEFORE = re.compile(
 )
 # The honorifics of someone addressed or spoken of as a private person (not 氏 or 先生).
 ADDRESSEE_HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|殿|くん|君|ちゃん)")
+# A name followed by a phone number ("please contact Mayumi Abe at 0237-42-1114", "担当の阿部
+# （0237-42-1114）"): when the number is the office's own, so is the person.
+PHONE_AFTER_NAME = re.compile(
+    r"^[ \u3000]*(?:\bat\b|\bon\b|[（(：:、,])?[ \u3000]*(?:(?:TEL|Tel|tel|電話|内線)[：:.]?[ \u3000]*)?"
+    r"(?P<phone>\+?\d[\d\-() ]{8,}\d)"
+)
 # A chair named with の and no honorific ("会長の宮下 正和も同行します"): a writer speaks of a
 # residents' body's chair with 様 or さん ("会長の坂口様"), and of their own committee's chair
 # without, as of any colleague. Only の: a roster's "会長 山田 太郎" may be anyone's.
@@ -189,7 +197,8 @@ OFFICE_AFTER = re.compile(
 # Business hours right after a number ("0749-53-2163（平日8:30～17:15）"): an office's, not a
 # resident's.
 OFFICE_HOURS_AFTER = re.compile(
-    r"[ \u3000]*[（(](?:受付)?[ \u3000]*(?:平日|毎日|月|火|水|木|金|土|日|weekdays|Mon)[^）)\n]{0,20}?"
+    # in brackets, or after a comma inside them ("(0237-43-2940, weekdays 8:30-17:15)")
+    r"[ \u3000]*(?:[（(]|[、,][ \u3000]*)(?:受付)?[ \u3000]*(?:平日|毎日|月|火|水|木|金|土|日|weekdays|Mon)[^）)\n]{0,20}?"
     r"[0-9０-９]{1,2}[:：時]"
 )
 # A work site is someone's premises, not a venue: "設置場所（…7番地12）", "調査場所：…".
@@ -219,7 +228,8 @@ THIRD_PARTY_CUE = re.compile(r"(ご連絡先|連絡先は|携帯)")
 THAT_PERSON = re.compile(r"(?:その|あの|この|先方の|相手の?)方の[^。\n]{0,10}$")
 # What makes a line a person's rather than a facility's: an honorific or a title of address.
 PERSON_MARKER = re.compile(
-    r"(様|さま|さん|氏|殿|\b(?:Mr|Ms|Mrs|Miss|Mx|Dr)\b\.?)|"
+    # (様 inside a word names no one: 仕様, 模様, 同様, 様式, 様子)
+    r"((?<![仕模同多異一])様(?![式子々態])|さま|さん|氏|殿|\b(?:Mr|Ms|Mrs|Miss|Mx|Dr)\b\.?)|"
     r"((?:った|いる|した|の)方(?:の|は|が|に|へ|から))|"
     r"(申込者|申請者|届出人|世帯主|転居先|転入先|転出先|新住所|旧住所|新しいご?住所|実家|自宅|現住所)|"
     + THIRD_PARTY_CUE.pattern
@@ -276,9 +286,17 @@ RECIPIENT_PHONE = re.compile(
     r"|(?<![様さん氏])(?:いただいた|頂いた|いただきました)[ \u3000]*(?:お?電話番号|携帯(?:電話)?(?:番号)?|ご?連絡先)"
     r"の?[ \u3000]*[（(]?[ \u3000]*$"
     # "お問い合わせの際に伺った 080-…": what the reader told us when they got in touch.
-    r"|(?:お問い合わせ|お電話|ご相談|ご来庁|ご来所|お申込み|お申し込み)の(?:際|時|とき)に[ \u3000]*"
-    r"(?:伺った|お伺いした|お聞きした|お知らせいただいた|教えていただいた)[ \u3000]*"
-    r"(?:お?電話番号|携帯(?:電話)?(?:番号)?|ご?連絡先)?の?[ \u3000]*[（(]?[ \u3000]*$"
+    r"|(?:お問い合わせ|お電話|ご相談|ご来庁|ご来所|お申込み|お申し込み|ご依頼|お申し出|ご申請)"
+    r"の(?:際|時|とき)に[ \u3000]*"
+    r"(?:伺った|お伺いした|お聞きした|お知らせいただいた|教えていただいた|いただいた|頂いた)[ \u3000]*"
+    r"(?:お?電話番号|携帯(?:電話)?(?:番号)?|ご?連絡先)?の?[ \u3000]*"
+    # the kind of number may open the brackets: "連絡先（携帯電話 080-…"
+    r"(?:[（(][ \u3000]*(?:携帯電話|携帯|お?電話|TEL|Tel)?[ \u3000：:]*)?$"
+    # "ご連絡先として伺っている携帯電話（090-…）": what the reader gave us, at the clause's start
+    # (not "鈴木様のご連絡先として伺っている…", someone else's)
+    r"|(?:^|[、。\s])(?:ご連絡先として)?(?:伺って|お伺いして|お聞きして|お知らせいただいて)"
+    r"(?:いる|おります)[ \u3000]*(?:お?電話(?:番号)?|携帯(?:電話)?(?:番号)?|ご?連絡先)の?"
+    r"[ \u3000]*[（(]?[ \u3000]*$"
     # "おかけする番号：090-…": the number we will call the reader on.
     r"|(?:おかけする|お掛けする|お電話する|ご連絡する|折り返す)(?:お?電話)?番号[ \u3000]*[：:]?[ \u3000]*$"
     r"|(?:メール|お便り|フォーム|申込書|申請書|届出書|封筒|用紙|はがき|書類)に(?:ご)?(?:記載|記入)"

@@ -269,6 +269,9 @@ class RoleResolver:
             return Role.STAFF  # "当院の桐生 孝 院長", "本校の山田 花子 先生"
         if facts.clinical and cues.DOCTOR_BEFORE.search(before):
             return Role.STAFF  # a hospital's mail: "As discussed with Dr. Sugimoto", "担当医の杉本"
+        phone = cues.PHONE_AFTER_NAME.match(after)
+        if phone and facts.department.has_phone(phone.group("phone")):
+            return Role.STAFF  # "contact Mayumi Abe at 0237-42-1114": reached at the office
         if cues.PUBLIC_LECTURER_BEFORE.search(before) and not cues.ADDRESSEE_HONORIFIC.match(after):
             return Role.STAFF  # "講師：埼玉県動物指導センター 獣医師 加賀谷 聡 氏"
         if cues.OFFICE_PAREN_AFTER.match(after) or cues.OFFICIAL_PROFESSION_AFTER.match(after):

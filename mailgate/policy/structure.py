@@ -129,6 +129,7 @@ FORWARD_MARK = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 MAX_SALUTATION_LINES = 2
+MAX_JOINT_ADDRESSEES = 4
 MAX_NAME_AND_UNIT_LINES = 2  # lines under the name in a sign-off above the rule
 MAX_SIGNATURE_LINES = 10
 MAX_CONTACT_ONLY_LINES = 1
@@ -167,8 +168,12 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
 
 
 def _salutation(lines: list[tuple[int, int, str]]) -> tuple[tuple[int, int], str] | None:
-    content = [line for line in lines[:6] if line[2].strip()][:3]
-    for index, (a, b, line) in enumerate(content):
+    # The salutation opens one of the first three lines; joint addressees may follow it on up
+    # to MAX_JOINT_ADDRESSEES more ("請求人" / "市川 昌平 様" / "柘植 ゆかり 様" / "近藤 武 様").
+    content = [line for line in lines[: 6 + MAX_JOINT_ADDRESSEES] if line[2].strip()][
+        : 3 + MAX_JOINT_ADDRESSEES
+    ]
+    for index, (a, b, line) in enumerate(content[:3]):
         if HONORIFIC_END.search(line) or ENGLISH_SALUTATION.match(line):
             # An organisation or committee line directly above belongs to the address.
             first = content[max(0, index - MAX_SALUTATION_LINES + 1)][0] if index else a

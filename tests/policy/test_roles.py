@@ -365,6 +365,8 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
         # a lecturer with no public body stays a third party.
         ("講師：埼玉県動物指導センター 獣医師 加賀谷 聡 氏", "加賀谷 聡", Role.STAFF),
         ("講師：関 正樹 氏（NPO法人ひだまり 代表）", "関 正樹", Role.THIRD_PARTY),
+        # the municipality's audit commissioners
+        ("監査委員は、代表監査委員 杉山 道夫の1名です。", "杉山 道夫", Role.STAFF),
     ],
 )
 def test_title_or_unit_before_a_name(sentence: str, value: str, expected: Role) -> None:
@@ -485,6 +487,32 @@ def _resolver() -> RoleResolver:
         ),
         # Someone else's registered phone is still a third party's.
         ("山口さんのご登録の電話番号 090-2231-4476 です。", "090-2231-4476", [], Role.THIRD_PARTY),
+        # What the reader gave us as their contact (仕様 names no one: its 様 is no honorific)
+        (
+            "仕様の確認は、ご連絡先として伺っている携帯電話（090-6218-4475）にお電話いたします。",
+            "090-6218-4475",
+            [],
+            Role.RECIPIENT,
+        ),
+        (
+            "ご依頼の際にいただいた連絡先（携帯電話 080-6624-3187）へお電話しました。",
+            "080-6624-3187",
+            [],
+            Role.RECIPIENT,
+        ),
+        (
+            "鈴木様のご連絡先として伺っている携帯電話（090-6218-4475）です。",
+            "090-6218-4475",
+            [],
+            Role.THIRD_PARTY,
+        ),
+        # An office's hours after a comma inside the brackets, in English
+        (
+            "You can register with the Social Welfare Council (0237-43-2940, weekdays 8:30-17:15).",
+            "0237-43-2940",
+            [],
+            Role.ORGANIZATION,
+        ),
         # A staff name with its office in parentheses, then the office's phone.
         (
             "ご不明な点は\n松永（都市計画課）0287-33-1120\nまで。",
@@ -1264,3 +1292,12 @@ def test_a_quoted_line_saying_daijoubu_names_no_husband() -> None:
     # 大丈夫 holds 夫; the resident's own mobile in their quoted mail stays theirs.
     body = "山本 様\n\n> 日中は携帯（090-2267-0012）にご連絡いただいても大丈夫です。\n> 山本\n"
     assert role_of(body, "090-2267-0012", "PHONE_NUMBER") == Role.RECIPIENT
+
+
+def test_a_name_reached_at_the_offices_own_number_is_staff() -> None:
+    signature = "\n--\nPersonnel Division\nTEL 0237-42-1114\n"
+    body = "Dear Ms. Schmidt,\n\nIf you have questions, please contact Mayumi Abe at 0237-42-1114."
+    assert role_of(body + signature, "Mayumi Abe", "PERSON") == Role.STAFF
+    # at a number that is not the office's, the person is someone else
+    other = body.replace("0237-42-1114.", "0237-43-2940.")
+    assert role_of(other + signature, "Mayumi Abe", "PERSON") == Role.THIRD_PARTY

@@ -55,6 +55,8 @@ def test_joint_addressees_on_the_next_lines_are_addressed() -> None:
     bracketed = "汐見団地自治会　役員の皆様\n（会長　石田 正明 様）\n\n住宅課の青島です。\n"
     assert analyse(bracketed).in_salutation(bracketed.index("石田"), bracketed.index("石田") + 5)
     listed = "浜の町三丁目 私道共有者の皆様\n（戸田様、吉永様、堀様）\n\n道路維持係の野中です。\n"
+    three = "住民監査請求 請求人\n市川 昌平 様\n柘植 ゆかり 様\n近藤 武 様\n\n事務局の纐纈です。\n"
+    assert analyse(three).in_salutation(three.index("近藤"), three.index("近藤") + 4)
     assert analyse(listed).in_salutation(listed.index("戸田"), listed.index("堀") + 1)
     sentence = "西村 孝 様\n先日は、山口様にお世話になりました。佐藤様\n"
     assert not analyse(sentence).in_salutation(sentence.index("山口"), sentence.index("山口") + 2)

@@ -30,7 +30,9 @@ NOT_NAME = re.compile(
     # the words for a contact detail (「…番地、電話 049-…」)
     rf"{CONTACT_WORDS}|"
     # a disease or its agent (新型インフルエンザ, ノロウイルス, 結核症): no name ends so
-    r"インフルエンザ|ウイルス|ウィルス|感染症|症|病)$"
+    r"インフルエンザ|ウイルス|ウィルス|感染症|症|病|"
+    # an era name (「平成30年度～令和4年度」)
+    r"令和|平成|昭和|大正)$"
 )
 ORG_AFTER = re.compile(
     r"[ \u3000]?(町会|自治会|商店街|地区|区民|会館|センター|駅|通り|小学校|中学校|公園|神社|寺|"

@@ -309,6 +309,8 @@ def test_organisations_resorts_and_known_words_are_not_names(
         ),
         # a place name glued to a public office (瀬戸内|検疫所)
         ("瀬戸内検疫所汐見浜出張所（0894-22-0731）までお問い合わせください。", "瀬戸内"),
+        # an era name in a span of years
+        ("ご本人のケース記録（平成30年度～令和4年度）について", "令和"),
         # a disease the NER read as a person
         ("新型インフルエンザ等感染症で亡くなられた方については、", "新型インフルエンザ"),
         # a word opening an English sentence is no part of the name after it

@@ -28,6 +28,10 @@ def findings_for(rule: ApplicationRule, body: str, subject: str = "") -> list:
 
 BLOCKED = [
     (
+        "The Audit Commissioners have decided to dismiss your petition, as the expenditure was lawful.",
+        "decided to dismiss your",
+    ),
+    (
         "I am pleased to let you know that the Mayor has certified your Young Farmer Business Plan.",
         "certified",
     ),
@@ -229,6 +233,10 @@ def test_phrase_across_a_hard_wrapped_line(rule: ApplicationRule) -> None:
 # Consent and informal decisions
 CONSENT_BLOCKED = [
     (
+        "The Audit Commissioners have decided to dismiss your petition, as the expenditure was lawful.",
+        "decided to dismiss your",
+    ),
+    (
         "I am pleased to let you know that the Mayor has certified your Young Farmer Business Plan.",
         "certified",
     ),
@@ -273,6 +281,10 @@ def test_asking_for_consent_is_allowed(rule: ApplicationRule, sentence: str) -> 
 
 # Refunds, reductions and exemptions are decisions on a resident's case.
 RELIEF_BLOCKED = [
+    (
+        "The Audit Commissioners have decided to dismiss your petition, as the expenditure was lawful.",
+        "decided to dismiss your",
+    ),
     (
         "I am pleased to let you know that the Mayor has certified your Young Farmer Business Plan.",
         "certified",

@@ -201,6 +201,12 @@ OFFICE_HOURS_AFTER = re.compile(
     r"[ \u3000]*(?:[（(]|[、,][ \u3000]*)(?:受付)?[ \u3000]*(?:平日|毎日|月|火|水|木|金|土|日|weekdays|Mon)[^）)\n]{0,20}?"
     r"[0-9０-９]{1,2}[:：時]"
 )
+# The office named in brackets after its number ("0566-71-1111 (City Hall main number)",
+# "0123-45-1111（市役所代表）").
+OFFICE_NAMED_AFTER = re.compile(
+    r"[ \u3000]*[（(][^（）()\n]{0,20}?(?:代表|市役所|区役所|役場|本庁舎|City Hall|Town Hall|"
+    r"Ward Office|main number|switchboard)[^（）()\n]{0,20}[）)]"
+)
 # A work site is someone's premises, not a venue: "設置場所（…7番地12）", "調査場所：…".
 WORK_SITE_BEFORE = re.compile(
     r"(?:設置|工事|調査|給水|使用|作業|施工|点検|訪問|修理|対象|現地|建築|解体|補修|"

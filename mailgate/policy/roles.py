@@ -166,10 +166,13 @@ class RoleResolver:
         if (
             entity_type == "PHONE_NUMBER"
             and not mobile
-            and cues.OFFICE_HOURS_AFTER.match(text, end)
+            and (
+                cues.OFFICE_HOURS_AFTER.match(text, end) or cues.OFFICE_NAMED_AFTER.match(text, end)
+            )
             and not cues.PERSON_MARKER.search(before)
         ):
-            return Role.ORGANIZATION  # "電話 0749-…（平日8:30～17:15）": business hours
+            # "電話 0749-…（平日8:30～17:15）": business hours; "0566-… (City Hall main number)"
+            return Role.ORGANIZATION
         if (
             entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE")
             and not mobile

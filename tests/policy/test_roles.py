@@ -1301,3 +1301,25 @@ def test_a_name_reached_at_the_offices_own_number_is_staff() -> None:
     # at a number that is not the office's, the person is someone else
     other = body.replace("0237-42-1114.", "0237-43-2940.")
     assert role_of(other + signature, "Mayumi Abe", "PERSON") == Role.THIRD_PARTY
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        (
+            "鍵の受け渡しは、同校事務室（上総台市緑町二丁目8番1号、電話 0475-23-4411）へ。",
+            "0475-23-4411",
+        ),
+        (
+            "支局の所在地は〒690-0011 島根県松江市東津田町1500-3、電話は0852-37-1390です。",
+            "0852-37-1390",
+        ),
+        (
+            "Surrender it at the Yakumogawa Police Station (phone +81 854-42-0110).",
+            "+81 854-42-0110",
+        ),
+        ("Nights and holidays: 0566-71-1111 (City Hall main number)", "0566-71-1111"),
+    ],
+)
+def test_public_offices_named_before_or_after_their_number(sentence: str, value: str) -> None:
+    assert role_of(TOWN_BODY.format(sentence), value, "PHONE_NUMBER") == Role.ORGANIZATION

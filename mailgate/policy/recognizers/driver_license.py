@@ -17,6 +17,10 @@ CONTEXT = words(
     "免許証",
     "免許番号",
     "免許",
+    # the certificate given when a licence is surrendered carries the licence's number
+    "運転経歴証明書",
+    "driving history certificate",
+    "driving record certificate",
     "driver's licence",
     "driver's license",
     "drivers licence",

@@ -59,7 +59,9 @@ ORG_INSIDE = re.compile(
     # an election or the assembly (緑川市長選挙)
     r"選挙|議会|投票|"
     # a card, a festival (通知カード, 夏まつり)
-    r"カード|まつり|祭)"
+    r"カード|まつり|祭|"
+    # a service or its help desk (かずさ電子申請ヘルプデスク)
+    r"申請|ヘルプデスク|コールセンター)"
 )
 # Three or more kanji ending in 橋 are a bridge (大沢橋, 新大沢橋) unless an honorific follows;
 # two (高橋, 石橋) are a surname.

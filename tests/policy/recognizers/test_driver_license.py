@@ -18,6 +18,7 @@ recognizer = DriverLicenseRecognizer()
         ("運転免許証 第４５２１　０７７３　８１２１号", "４５２１　０７７３　８１２１"),
         ("免許番号 4521-0773-8121", "4521-0773-8121"),
         ("your driver's license number 452107738121", "452107738121"),
+        ("同封の運転経歴証明書の写しで、番号（616805123341）を確認しました", "616805123341"),
     ],
 )
 def test_licence_numbers_are_found(text: str, expected: str) -> None:

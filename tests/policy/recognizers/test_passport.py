@@ -48,3 +48,11 @@ def test_english_caption_further_away_in_the_sentence() -> None:
     text = "For our files, the passport you showed at the desk last Friday was No. XR4820193."
     (result,) = PassportRecognizer().analyze(text, ["JP_PASSPORT"])
     assert text[result.start : result.end] == "XR4820193" and result.score >= 0.9
+
+
+def test_english_caption_in_the_sentence_before() -> None:
+    text = (
+        "However, please do not send passport details by e-mail.\n"
+        "We have noted the number you wrote in your message (TR4820915), but we cannot use it."
+    )
+    assert found(recognizer, text, threshold=0.9) == ["TR4820915"]

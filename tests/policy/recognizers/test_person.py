@@ -309,6 +309,8 @@ def test_organisations_resorts_and_known_words_are_not_names(
         ),
         # a place name glued to a public office (瀬戸内|検疫所)
         ("瀬戸内検疫所汐見浜出張所（0894-22-0731）までお問い合わせください。", "瀬戸内"),
+        # a service's help desk
+        ("「かずさ電子申請ヘルプデスク」にお問い合わせください。", "かずさ電子申請ヘルプデスク"),
         # an era name in a span of years
         ("ご本人のケース記録（平成30年度～令和4年度）について", "令和"),
         # a disease the NER read as a person

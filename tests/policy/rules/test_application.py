@@ -27,6 +27,7 @@ def findings_for(rule: ApplicationRule, body: str, subject: str = "") -> list:
 
 
 BLOCKED = [
+    ("貴法人の更新登録について協議が調いましたので、お知らせします。", "協議が調いました"),
     (
         "The Audit Commissioners have decided to dismiss your petition, as the expenditure was lawful.",
         "decided to dismiss your",
@@ -137,6 +138,7 @@ BLOCKED += [
 ]
 
 ALLOWED = [
+    "協議が調った後、運輸支局へ登録申請を行っていただきます。",
     "補助金の申請方法についてご案内します。",
     "申請は電子申請サービスからお手続きください。マイナポータルからも申請いただけます。",
     "申請書の様式は区のホームページに掲載しています。",
@@ -232,6 +234,7 @@ def test_phrase_across_a_hard_wrapped_line(rule: ApplicationRule) -> None:
 
 # Consent and informal decisions
 CONSENT_BLOCKED = [
+    ("貴法人の更新登録について協議が調いましたので、お知らせします。", "協議が調いました"),
     (
         "The Audit Commissioners have decided to dismiss your petition, as the expenditure was lawful.",
         "decided to dismiss your",
@@ -264,6 +267,7 @@ def test_consent_or_informal_decision_blocks(
 
 
 CONSENT_ALLOWED = [
+    "協議が調った後、運輸支局へ登録申請を行っていただきます。",
     "内容をご確認のうえ、ご承諾ください。",
     "承諾書をご提出ください。",
     "ご承諾いただけましたら、同意書に署名をお願いします。",
@@ -281,6 +285,7 @@ def test_asking_for_consent_is_allowed(rule: ApplicationRule, sentence: str) -> 
 
 # Refunds, reductions and exemptions are decisions on a resident's case.
 RELIEF_BLOCKED = [
+    ("貴法人の更新登録について協議が調いましたので、お知らせします。", "協議が調いました"),
     (
         "The Audit Commissioners have decided to dismiss your petition, as the expenditure was lawful.",
         "decided to dismiss your",
@@ -307,6 +312,7 @@ def test_refund_or_relief_decision_blocks(
 
 
 RELIEF_ALLOWED = [
+    "協議が調った後、運輸支局へ登録申請を行っていただきます。",
     "還付金の決定後、ご指定の口座に振り込みます。",
     "保険料の減免の決定は、申請から1か月ほどかかります。",
     "減免の申請方法については、市のホームページをご覧ください。",

@@ -75,6 +75,7 @@ def test_recipient_limit(rule: BulkSendRule, to: list, cc: list, bcc: list, bloc
         "区民活動メールマガジン 第12号",
         "本メールは登録者の皆様に一斉送信しています。",
         "To unsubscribe from this newsletter, reply with STOP.",
+        "本メールは、市内全47自治会の会長様へ、同一の内容で個別にお送りしています。",
     ],
 )
 def test_newsletter_markers_block_with_spans(rule: BulkSendRule, text: str) -> None:
@@ -94,6 +95,8 @@ def test_newsletter_markers_block_with_spans(rule: BulkSendRule, text: str) -> N
         ("この一斉メールには返信できません。", True),  # the mass mail itself says so
         # a newsletter named as where to look, not this mail
         ("Use a number you find on the city website or in the city newsletter.", False),
+        # the same text copied to one colleague is no mass mailing
+        ("同じ内容を担当の佐藤にもお送りしています。", False),
     ],
 )
 def test_a_newsletter_denied_is_not_one(rule: BulkSendRule, text: str, blocked: bool) -> None:

@@ -99,6 +99,14 @@ ENGLISH_DUTY_BEFORE = re.compile(
     r"Chair|[Pp]rincipal|[Hh]ead ?teacher)(?: of (?:the )?[A-Z][A-Za-z ]{0,40}?)?,?[ ]+"
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ ]+)?$"
 )
+# An official's English title after the name ("Mr. Hiroshi Uchida, Director of the Sports
+# Promotion Division, will visit"): staff in their duties.
+ENGLISH_DUTY_AFTER = re.compile(
+    r",?[ ]+(?:the[ ]+)?(?:Deputy[ ]+)?(?:Director|Head|Chief|Manager|Mayor|Superintendent)"
+    r"[ ]+of[ ]+(?:the[ ]+)?[A-Z][A-Za-z ]{0,40}?(?:Division|Section|Department|Office|Bureau|"
+    r"Board of Education|City|Town|Ward)\b"
+)
+ENGLISH_DUTY_REACH = 80  # characters after a name read for ENGLISH_DUTY_AFTER
 # The speaker's own institution before the name ("当院の桐生 孝 院長", "本校の山田 花子 先生"):
 # with a title or 先生 after the name, one of its officials in their duties.
 OWN_INSTITUTION_BEFORE = re.compile(

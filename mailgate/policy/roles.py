@@ -143,6 +143,8 @@ class RoleResolver:
                 return Role.ORGANIZATION
             if _example(text, start, end):
                 return Role.ORGANIZATION  # a form's sample name, a made-up family
+            if cues.ENGLISH_DUTY_AFTER.match(text, end, end + cues.ENGLISH_DUTY_REACH):
+                return Role.STAFF  # "Mr. Hiroshi Uchida, Director of the Sports Promotion Division"
             role = self._person_role(value, before, text[end : end + 30], facts)
             if role == Role.THIRD_PARTY and self._historical(text, start, end):
                 return Role.ORGANIZATION

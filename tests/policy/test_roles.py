@@ -1323,3 +1323,11 @@ def test_a_name_reached_at_the_offices_own_number_is_staff() -> None:
 )
 def test_public_offices_named_before_or_after_their_number(sentence: str, value: str) -> None:
     assert role_of(TOWN_BODY.format(sentence), value, "PHONE_NUMBER") == Role.ORGANIZATION
+
+
+def test_an_english_title_after_the_name_names_an_official() -> None:
+    body = "Dear Ms. Kim,\n\nMr. Hiroshi Uchida, Director of the Sports Promotion Division, will visit.\n"
+    assert role_of(body, "Hiroshi Uchida", "PERSON") == Role.STAFF
+    # a company's director is no official
+    other = body.replace("the Sports Promotion Division", "Kyushu Trading Co.")
+    assert role_of(other, "Hiroshi Uchida", "PERSON") == Role.THIRD_PARTY

@@ -25,6 +25,8 @@ CONTEXT = words("基礎年金番号", "年金番号", "年金手帳", "年金", 
 CAPTIONS = words("基礎年金番号", "年金番号", "年金手帳", "pension number", "pension no")
 OTHER_NUMBERS = words(*REFERENCE_WORDS)
 
+# Letters and a hyphen right before the digits: part of a longer code, not a pension number.
+CODE_BEFORE = re.compile(r"[A-Za-z]-$")
 SCORE_SHAPE = 0.6  # the 4-6 grouping is distinctive of pension numbers
 SCORE_WITH_CONTEXT = 0.95
 SCORE_OTHER_CAPTION = 0.3
@@ -39,6 +41,8 @@ class PensionNumberRecognizer(IdentifierRecognizer):
                 start, end = match.span()
                 if not bounded(norm, start, end, joiners=joiners_of(match.group())):
                     continue
+                if CODE_BEFORE.search(norm, 0, start):
+                    continue  # the tail of a policy or order code ("証券番号：JTA-2025-004417")
                 window = context_of(text, start, end, before=30)
                 if word := window.find(CONTEXT if grouped else CAPTIONS):
                     score = SCORE_WITH_CONTEXT

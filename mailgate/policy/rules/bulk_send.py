@@ -33,10 +33,12 @@ from mailgate.policy.units import TextUnit
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-# A newsletter word followed by a denial of it, in the same sentence: no newsletter is sent.
+# A newsletter word followed by a denial of it, in the same sentence: no newsletter is sent;
+# or offered as something the reader may subscribe to (「（メールマガジン）もございます」): this
+# mail is a reply, not the newsletter.
 NOT_OFFERED = re.compile(
     r"[^。\n]{0,12}?(?:行って(?:おり|い)ません|(?:発行|配信)(?:して|は)(?:おり|い)ません|"
-    r"(?:は|では)(?:ございません|ありません))"
+    r"(?:は|では)(?:ございません|ありません)|(?:も|が)(?:ございます|あります))"
 )
 
 

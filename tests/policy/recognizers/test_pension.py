@@ -34,6 +34,7 @@ def test_pension_numbers_are_found(text: str, expected: str, minimum: float) -> 
         "基礎年金番号 4071-3381524",
         "予約番号 252247-070993",
         "03-4071-338152",
+        "引受保険会社の証券番号：JTA-2025-004417",  # the tail of a policy code
     ],
 )
 def test_non_pension_numbers_are_not_found(text: str) -> None:

@@ -27,6 +27,7 @@ def findings_for(rule: ApplicationRule, body: str, subject: str = "") -> list:
 
 
 BLOCKED = [
+    ("令和7年11月5日付で次の預金債権を差し押さえました。", "差し押さえました"),
     ("貴法人の更新登録について協議が調いましたので、お知らせします。", "協議が調いました"),
     (
         "The Audit Commissioners have decided to dismiss your petition, as the expenditure was lawful.",
@@ -138,6 +139,7 @@ BLOCKED += [
 ]
 
 ALLOWED = [
+    "期限までに納付がない場合は、財産を差し押さえることになります。",
     "協議が調った後、運輸支局へ登録申請を行っていただきます。",
     "補助金の申請方法についてご案内します。",
     "申請は電子申請サービスからお手続きください。マイナポータルからも申請いただけます。",

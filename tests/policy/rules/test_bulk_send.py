@@ -97,6 +97,8 @@ def test_newsletter_markers_block_with_spans(rule: BulkSendRule, text: str) -> N
         ("Use a number you find on the city website or in the city newsletter.", False),
         # the same text copied to one colleague is no mass mailing
         ("同じ内容を担当の佐藤にもお送りしています。", False),
+        # a newsletter offered for the reader to subscribe to: this mail is a reply
+        ("市のスポーツ情報をまとめた「スポーツ便り」（メールマガジン）もございます。", False),
     ],
 )
 def test_a_newsletter_denied_is_not_one(rule: BulkSendRule, text: str, blocked: bool) -> None:

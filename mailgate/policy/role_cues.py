@@ -70,7 +70,7 @@ ADDRESSEE_HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|殿|くん|君|�
 # （0237-42-1114）"): when the number is the office's own, so is the person.
 PHONE_AFTER_NAME = re.compile(
     r"^[ \u3000]*(?:\bat\b|\bon\b|[（(：:、,])?[ \u3000]*(?:(?:TEL|Tel|tel|電話|内線)[：:.]?[ \u3000]*)?"
-    r"(?P<phone>\+?\d[\d\-() ]{8,}\d)"
+    rf"(?P<phone>{PHONE_IN_TEXT.pattern})"
 )
 # A chair named with の and no honorific ("会長の宮下 正和も同行します"): a writer speaks of a
 # residents' body's chair with 様 or さん ("会長の坂口様"), and of their own committee's chair

@@ -50,6 +50,8 @@ TITLE_BEFORE = re.compile(
     r"事務局長|保健師|管理栄養士|栄養士|指導主事|社会教育主事|司書|学芸員|技師|消防司令長?|"
     r"消防司令補|消防士長|消防副士長|消防士|救急隊長|隊長|分団長|相談員|支援員|指導員|調査員|"
     r"専門員|ケースワーカー|担当者?|保育士|看護師|"
+    # statutory welfare officers of a guidance centre (児童福祉司, 児童心理司, 身体障害者福祉司)
+    r"[\u4e00-\u9fff]{0,6}(?:福祉司|心理司)|"
     # members of the municipality's administrative commissions ("代表監査委員 杉山 道夫")
     r"(?:代表|議会選出|識見)?監査委員|教育委員|農業委員|選挙管理委員|公平委員|"
     # Executive posts named by what they oversee: 防災監, 危機管理監, 上下水道事業管理者, 技監.

@@ -367,6 +367,10 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
         ("講師：関 正樹 氏（NPO法人ひだまり 代表）", "関 正樹", Role.THIRD_PARTY),
         # the municipality's audit commissioners
         ("監査委員は、代表監査委員 杉山 道夫の1名です。", "杉山 道夫", Role.STAFF),
+        # a guidance centre's statutory officers
+        ("担当児童福祉司の日高が確認のうえ、ご連絡します。", "日高", Role.STAFF),
+        ("児童心理司 黒木 彩が面接を担当します。", "黒木 彩", Role.STAFF),
+        ("児童福祉司の日高様にもお伝えください。", "日高", Role.THIRD_PARTY),
     ],
 )
 def test_title_or_unit_before_a_name(sentence: str, value: str, expected: Role) -> None:

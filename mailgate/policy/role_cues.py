@@ -199,6 +199,10 @@ FACILITY_HEADING = re.compile(_FACILITY + r"[ \u3000）)】」]*$")
 OFFICE_AFTER = re.compile(
     # in the same clause: "（…4番11号）への変更は、東庁舎2階の…課の窓口で" names where to go.
     r"[^\n。、]{0,45}?(区役所|市役所|役場|庁舎|支所|出張所|センター|会館|課|係)"
+    # or, right after it, the public school or facility it is the address of
+    # ("…8番1号 隼浦市立桜ケ丘小学校")
+    r"|[ \u3000]*[（(]?[^\s\u3000\n。、（()）]{0,6}(?:市|区|町|村|県|都|府|道)立"
+    r"[^\s\u3000\n。、]{1,15}?(?:学校|園|館|所|病院)"
     # or the next line names the office ("〒…　…1120番地\n鵜ノ瀬町役場 住民税務課"), not a
     # sentence about it ("区役所での手続き").
     r"|[^\n。]{0,45}\n[ \u3000]*[^\n。、様]{0,20}?(?:区役所|市役所|役場|庁舎|支所|出張所)(?=[ \u3000]|$)",

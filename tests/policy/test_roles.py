@@ -171,6 +171,17 @@ def test_an_office_later_in_the_sentence_does_not_own_the_address() -> None:
     )
 
 
+def test_an_address_for_a_public_school_is_the_schools() -> None:
+    body = (
+        "白石 様\n\nポスターを学校あてに発送しました。\n\n"
+        "　お届け先：隼浦市桜ケ丘二丁目8番1号 隼浦市立桜ケ丘小学校\n"
+        "送迎はご自宅（隼浦市桜ケ丘二丁目9番3号）から隼浦市立病院までです。\n"
+    )
+    assert role_of(body, "隼浦市桜ケ丘二丁目8番1号", "POSTAL_ADDRESS") == Role.ORGANIZATION
+    # a trip from a home to a public hospital: the home stays a home
+    assert role_of(body, "隼浦市桜ケ丘二丁目9番3号", "POSTAL_ADDRESS") != Role.ORGANIZATION
+
+
 @pytest.mark.parametrize(
     ("sentence", "venue"),
     [

@@ -46,6 +46,7 @@ _NOT_NAME_WORDS = (
     # Places and the ways to them ("Misagozaki Port", "Somatawa Junior High").
     "Port Harbor Harbour Island Islands Bay Beach Coast Cape Bridge River Lake Pond Mountain Mount "
     "Valley Forest Castle Terminal Airport Ferry Line Bus Stop Junior High Elementary Kindergarten "
+    "Expressway Highway Motorway Freeway Tollway Route Interchange Junction Tunnel Railway "
     "Nursery Gym Gymnasium Pool Stadium Field Ground Grounds Campground Trail Course "
     "Apartment Apartments Heights Mansion Mansions Residence Residences Court Villa Villas Dormitory "
     "Estate "

@@ -74,6 +74,8 @@ CONDITION = regex.compile(
     r"場合|ときは|時は|であれば|でしたら|ましたら|たら[、,]|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
     # "as soon as it is decided" (「決まりしだいお知らせします」)
     r"|(?:り|し|ち|き|い)(?:しだい|次第)"
+    # whoever meets a condition, as a group (「4回以上受講された方は…の発行対象となり」)
+    r"|(?:た|る)方(?:は|も|には)"
 )
 
 

@@ -152,6 +152,7 @@ def test_title_after_the_name_is_not_part_of_it(
         "The Child Care Allowance is paid every four months.",
         "The ferry leaves Misagozaki Port at 8:10 (inside the Misagozaki Port terminal).",
         "Take the bus from Kawanishi Station to Somatawa Junior High.",
+        "12 minutes to the Hokuriku Expressway (Shinkawahama IC), 40 minutes to the port",
         "Your application for a unit in Migigahama Apartments (Building 2) has been received.",
         "Kubara Gusuku is said to have been built long ago, and the village protects it.",
         "> I moved to Shiomi Ward last week to study at the university.",

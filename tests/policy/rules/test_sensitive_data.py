@@ -364,6 +364,9 @@ def test_english_owner_before_a_condition_blocks(
 
 
 ENGLISH_GENERAL = [
+    # the section's name and the certificate as something to apply for
+    "This is Kamimura from the Intractable Disease Support Section of the Public Health Center.",
+    "To apply for a medical certificate for a specified intractable disease, visit our counter.",
     # a participle: allergies that a doctor confirmed, as a rule's exception
     "We cannot change the menu for individual families except for food allergies confirmed by a doctor.",
     "If your child has diabetes, please tell the school nurse.",
@@ -612,6 +615,12 @@ LATER_DISCLOSURES = [
         "丸山様の場合、てんかんの持病による発作が5分以上続いたときは、119番通報してください。",
         "てんかん",
     ),
+    # the reader's intractable-disease certificate, in English
+    (
+        "Your current medical certificate for a specified intractable disease (systemic lupus "
+        "erythematosus) expires on 31 August.",
+        "intractable disease",
+    ),
 ]
 
 
@@ -652,6 +661,8 @@ def test_later_disclosure_wordings_block(
         "人工透析や在宅酸素療法を受けている方など、定期的な通院が見込まれる方はご相談ください。",
         "生活保護を受けている方でも、家計相談はご利用いただけます。",
         "貴店から提出された食品の検体からノロウイルスが検出されました。",
+        # germs that cling to food, as advice
+        "鶏肉は、新鮮なものであっても、カンピロバクターなどの食中毒菌が付いていることがあります。",
         "不正利用の被害に遭わないよう、ご注意ください。",
         "産後うつについての講座を開きます。",
         "被爆者健康手帳をお持ちの方は、医療費の自己負担がありません。",

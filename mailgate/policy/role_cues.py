@@ -66,6 +66,15 @@ PUBLIC_LECTURER_BEFORE = re.compile(
     r"[\u4e00-\u9fff々ァ-ヴー・]{0,14}(?:センター|保健所|事務所|研究所|試験場|委員会|局|課|署|所)"
     r"[ \u3000]*(?:[\u4e00-\u9fff々]{1,8}[ \u3000]+)?$"
 )
+# An official of a public body named by it ("コウハイ・スプリングス町役場のアロハ・ンガタ氏",
+# "鳥取県立図書館 司書の浜口 理恵氏"): in their duties, with 氏 or no honorific.
+PUBLIC_BODY_BEFORE = re.compile(
+    r"(?:(?:役場|市役所|区役所|県庁|都庁|道庁|府庁)|(?:都|道|府|県|市|区|町|村)立"
+    r"[\u4e00-\u9fff々ァ-ヴー・]{0,14}(?:図書館|博物館|美術館|資料館|病院|大学|学校|センター|公民館))"
+    # a title between (司書の); not its pupils, patients or users (生徒の田中 健)
+    r"[ \u3000]*(?:(?!生徒|児童|学生|患者|入院|利用者|卒業生|在校生|園児|保護者)"
+    r"[\u4e00-\u9fff]{1,8}(?:の|[ \u3000])+)?(?:の)?[ \u3000]*$"
+)
 # The honorifics of someone addressed or spoken of as a private person (not 氏 or 先生).
 ADDRESSEE_HONORIFIC = re.compile(r"[ \u3000]?(様|さま|さん|殿|くん|君|ちゃん)")
 # A name followed by a phone number ("please contact Mayumi Abe at 0237-42-1114", "担当の阿部
@@ -233,6 +242,16 @@ WORK_SITE_BEFORE = re.compile(
 HOME_AFTER = re.compile(
     r"[ \u3000]*(?:\n[ \u3000]*)?[（(]?(?:ご自宅|自宅|お宅|ご実家|実家|お住まい|様方|さん方)"
 )
+# A quarter of a place the mail names ("区長と語ろう in 汐見北" in a mail about 汐見区).
+QUARTERS = "北南東西"
+# A position on a public road or river given by the lot before it (「若松東二丁目14番地先の市道」,
+# 地先): the road's, not a person's.
+ROAD_POSITION_AFTER = re.compile(r"(?:(?<=番地)|(?<=[0-9０-９]番))先")
+# Something in front of or beside a house given by its number (「場所は旭が丘3丁目8-21の前です」):
+# the number is a home's, even under a venue caption such as 場所.
+HOUSE_FRONT_AFTER = re.compile(
+    r"[ \u3000]*の?(?:前|真ん前|向かい|隣|横|裏)(?:の|です|に|で|、|。|を|まで|から)"
+)
 # A named establishment in quotes, its contact in parentheses ("隣の「鷺乃湯」（0896-…）",
 # "「お試し住宅はまゆう」（…2040番地）"): people's names are not quoted so.
 QUOTED_NAME_BEFORE = re.compile(r"[」』][ \u3000]*[（(][ \u3000]*$")
@@ -296,7 +315,8 @@ PHONE_CUE_PAREN = re.compile(r"(お?電話|TEL|Tel|☎)[^\n（()）]{0,25}[（(]
 # "ご登録の電話番号", "あなたの携帯電話".
 RECIPIENT_PHONE = re.compile(
     r"(ご指定(?:いただいた|いただきました|の|された)?|ご登録(?:いただいた|いただいている|の|された)?|"
-    r"ご記入(?:いただいた|の)|ご入力(?:いただいた|の)|お知らせいただいた|"
+    r"ご記入(?:いただいた|の)|ご記載(?:いただいた|の)|お書き(?:いただいた|の)|ご入力(?:いただいた|の)|"
+    r"お知らせいただいた|"
     r"お届け(?:いただいた|の)|ご申告(?:いただいた|の)?|あなたの|あなた様の|お客様の)"
     r"[ \u3000]*(?:ご自宅の|ご連絡先の)?(?:お?電話|携帯|連絡先|TEL|Tel)[^\n。様さん氏]{0,8}$"
     # "いただいたメールに記載のあった 080-…": the number the resident wrote in their mail.

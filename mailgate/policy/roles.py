@@ -134,9 +134,12 @@ class RoleResolver:
                 return Role.ORGANIZATION  # 「松林猿猴図」 屏風: a work's title
             if cues.PRODUCT_BEFORE.search(text, max(0, start - 6), start):
                 return Role.ORGANIZATION  # 新米「島ひかり」: a brand of rice
+            compact = compact_text(value)
             if not cues.HONORIFIC_AFTER.match(text, end) and (
-                compact_text(value) in facts.districts
-                or compact_text(value) in facts.places
+                compact in facts.districts
+                or compact in facts.places
+                or compact[-1:] in cues.QUARTERS
+                and compact[:-1] in facts.places  # "汐見北" in a mail about 汐見区
                 or place_before_a_name(text, end, persons or [])
             ):
                 # "笹生" with "笹生1190番地" in the mail; "笹生の「油屋」", "笹生の瓜生 スミさん"
@@ -160,6 +163,8 @@ class RoleResolver:
             after_owner = _person_after_no(text, end, persons or [])
             if after_owner is not None:
                 return after_owner  # "…4丁目2番6号の楠元 蒼くん"
+            if entity_type == "POSTAL_ADDRESS" and cues.ROAD_POSITION_AFTER.match(text, end):
+                return Role.ORGANIZATION  # "…14番地先の市道": a place on the road
         if entity_type == "BANK_ACCOUNT" and _held_by_organisation(text, start, end):
             return Role.ORGANIZATION  # "普通預金 0382715 / 口座名義：…市病院事業管理者"
         mobile = entity_type == "PHONE_NUMBER" and cues.MOBILE.match(digits_only(value))
@@ -175,9 +180,11 @@ class RoleResolver:
         ):
             # "電話 0749-…（平日8:30～17:15）": business hours; "0566-… (City Hall main number)"
             return Role.ORGANIZATION
+        house_front = entity_type == "POSTAL_ADDRESS" and cues.HOUSE_FRONT_AFTER.match(text, end)
         if (
             entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE")
             and not mobile
+            and not house_front
             and self.contact.facility_before(text, start, persons or [])
         ):
             # "可美公民館 〒432-… 浜松市…番地 電話 053-…", "会場：…\n〒…\n電話 …".
@@ -277,7 +284,9 @@ class RoleResolver:
         phone = cues.PHONE_AFTER_NAME.match(after)
         if phone and facts.department.has_phone(phone.group("phone")):
             return Role.STAFF  # "contact Mayumi Abe at 0237-42-1114": reached at the office
-        if cues.PUBLIC_LECTURER_BEFORE.search(before) and not cues.ADDRESSEE_HONORIFIC.match(after):
+        if (
+            cues.PUBLIC_LECTURER_BEFORE.search(before) or cues.PUBLIC_BODY_BEFORE.search(before)
+        ) and not cues.ADDRESSEE_HONORIFIC.match(after):
             return Role.STAFF  # "講師：埼玉県動物指導センター 獣医師 加賀谷 聡 氏"
         if cues.OFFICE_PAREN_AFTER.match(after) or cues.OFFICIAL_PROFESSION_AFTER.match(after):
             return Role.STAFF  # "宮下（産業振興課）0265-…", "鰐淵 美和（鷭沢区 理学療法士）"

@@ -182,6 +182,32 @@ def test_an_address_for_a_public_school_is_the_schools() -> None:
     assert role_of(body, "隼浦市桜ケ丘二丁目9番3号", "POSTAL_ADDRESS") != Role.ORGANIZATION
 
 
+def test_a_quarter_of_a_place_the_mail_names_is_no_name() -> None:
+    body = "内田 様\n\n「区長と語ろう in 汐見北」は、汐見区内にお住まいの方が参加できます。\n"
+    assert role_of(body, "汐見北", "PERSON") == Role.ORGANIZATION
+
+
+def test_a_road_position_by_the_lot_is_the_roads() -> None:
+    body = "野村 様\n\n若松東二丁目14番地先の市道に倒れていた木を撤去しました。\n"
+    assert role_of(body, "若松東二丁目14番地", "POSTAL_ADDRESS") == Role.ORGANIZATION
+
+
+def test_a_house_number_under_a_place_caption_stays_a_home() -> None:
+    body = "松本 様\n\n> 場所は旭が丘3丁目8-21の前です。\n"
+    assert role_of(body, "旭が丘3丁目8-21", "POSTAL_ADDRESS") != Role.ORGANIZATION
+
+
+def test_a_prefectural_review_board_contact_is_the_boards() -> None:
+    body = (
+        "玉井 様\n\n審査請求は、次の審査会へお出しください。\n"
+        "　愛媛県介護保険審査会（県庁 長寿介護課内）\n"
+        "　〒790-8570 愛媛県松山市一番町四丁目4番地2\n"
+        "　電話 089-912-2400\n"
+    )
+    assert role_of(body, "愛媛県松山市一番町四丁目4番地2", "POSTAL_ADDRESS") == Role.ORGANIZATION
+    assert role_of(body, "089-912-2400", "PHONE_NUMBER") == Role.ORGANIZATION
+
+
 @pytest.mark.parametrize(
     ("sentence", "venue"),
     [
@@ -382,6 +408,20 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
         ("担当児童福祉司の日高が確認のうえ、ご連絡します。", "日高", Role.STAFF),
         ("児童心理司 黒木 彩が面接を担当します。", "黒木 彩", Role.STAFF),
         ("児童福祉司の日高様にもお伝えください。", "日高", Role.THIRD_PARTY),
+        # an official named by a public body, with 氏; someone addressed, and a public school's
+        # pupil, stay third parties
+        (
+            "先方の窓口は、コウハイ・スプリングス町役場のアロハ・ンガタ氏（国際交流担当）です。",
+            "アロハ・ンガタ",
+            Role.STAFF,
+        ),
+        (
+            "記念講演は、鳥取県立図書館 司書の浜口 理恵氏にお話しいただきます。",
+            "浜口 理恵",
+            Role.STAFF,
+        ),
+        ("市役所の吉岡様にもお伝えください。", "吉岡", Role.THIRD_PARTY),
+        ("県立北高等学校 生徒の田中 健が参加します。", "田中 健", Role.THIRD_PARTY),
     ],
 )
 def test_title_or_unit_before_a_name(sentence: str, value: str, expected: Role) -> None:
@@ -494,6 +534,12 @@ def _resolver() -> RoleResolver:
             Role.RECIPIENT,
         ),
         ("ご登録の電話番号 03-5512-0098 にご連絡します。", "03-5512-0098", [], Role.RECIPIENT),
+        (
+            "ご記載の携帯電話（090-4127-3385）に一度お電話しましたが、つながりませんでした。",
+            "090-4127-3385",
+            [],
+            Role.RECIPIENT,
+        ),
         (
             "あなたの携帯電話（080-7712-3345）に通知が届きます。",
             "080-7712-3345",

@@ -1,10 +1,10 @@
 """The labelled sets kept in the repository must stay judged as they are now.
 
-tests/fixtures/policy/ holds one hundred and one sets written from the labelling policy alone by authors who
-saw neither the code nor the other sets (docs/performance.md, "Policy engine accuracy"). After the
-tuning rounds the engine judges the first thirteen exactly; from the fourteenth on, the mails it
-still judges wrongly are listed below (KNOWN_WRONG). A change that breaks a judgement, or fixes
-a listed one, fails here instead of going unnoticed. (What the
+tests/fixtures/policy/ holds one hundred and seven sets written from the labelling policy alone
+by authors who saw neither the code nor the other sets (docs/performance.md, "Policy engine
+accuracy"). After the tuning rounds the engine judges the first thirteen exactly; from the
+fourteenth on, the mails it still judges wrongly are listed below (KNOWN_WRONG). A change that
+breaks a judgement, or fixes a listed one, fails here instead of going unnoticed. (What the
 engine does on mail nobody has seen is measured by new sets, not by these.)
 """
 
@@ -52,11 +52,11 @@ def test_the_kept_sets_are_judged_as_recorded(default_policy: Policy, name: str)
 
 
 # Still judged wrongly with the deployment (after the 2026-11-27 rounds and the models retrained
-# on all sets up to the hundred-first): a child named by given name only in English,
+# on all sets up to the hundred-seventh): a child named by given name only in English,
 # officers of residents' bodies whose titles read like officials', disclosures worded like
 # procedure (就労継続支援), a historical person only in an attachment, …
 KNOWN_WRONG = {
-    "fourteenth": {"N14-0046", "N14-0049"},
+    "fourteenth": {"N14-0046"},
     "sixteenth": {"N15-0025", "N15-0032", "N15-0046"},
     "seventeenth": {"N16-0043"},
     "eighteenth": {"R18-0036"},
@@ -77,6 +77,10 @@ KNOWN_WRONG = {
     "fiftyfourth": {"Z54-0004", "Z54-0010"},
     "fiftyfifth": {"Z55-0028"},
     "sixtythird": {"Z63-0029"},
+    # a committee chair named with 様 in a mail to the committee ("委員長である…理事長 高橋 光男
+    # 様"): the author calls him an official in his duties; the same wording names residents'
+    # chairs, who are third parties, so it stays a third party here
+    "hundredfourth": {"Z104-0029"},
 }
 
 

@@ -48,7 +48,9 @@ DISTRICT_LOT = re.compile(rf"(?<!{_KANJI}){_KANJI}{{2,4}}?{_NUM}番地(?:の?{_N
 # A town, its 丁目 and a house number, without the municipality ("汐見中央四丁目5-8"): the
 # house number makes it a residence, not an area.
 TOWN_CHOME = re.compile(
-    rf"(?<!{_KANJI}){_KANJI}{{2,6}}?{_NUM}丁目(?:{_NUM}番地?(?:の?{_NUM}号?)?|\d+-\d+(?:-\d+)?)"
+    # (a town name may hold が: 旭が丘, 希望が丘)
+    rf"(?<!{_KANJI})(?:{_KANJI}{{1,3}}が{_KANJI}{{1,6}}?|{_KANJI}{{2,6}}?){_NUM}丁目"
+    rf"(?:{_NUM}番地?(?:の?{_NUM}号?)?|\d+-\d+(?:-\d+)?)"
 )
 # Leading caption words the lazy municipality pattern can swallow (住所世田谷区… -> 所世田谷区…).
 CAPTION_PREFIX = re.compile(r"^(?:現?住所|所|所在地|在地|居所|宛先|送付先|届け先|は|:)+")

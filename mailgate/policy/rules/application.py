@@ -70,6 +70,13 @@ RULE_CHANGE = regex.compile(
     r"(?:法|法律|条例|規則|制度|要綱|基準)(?:の)?(?:一部)?改正(?:により|に伴い|によって|で)|"
     r"\b(?:amendment|revision) (?:of|to) the\b"
 )
+# A trip's or an event's arrangements settled (「訪問団のホテルの部屋割りが決まりました」), when
+# the sentence names no application: logistics, not a decision on a request.
+ARRANGEMENT = regex.compile(
+    r"(?:部屋割り|班分け|組分け|座席|席次|集合(?:場所|時間|時刻)|行程|時間割|配車|役割分担)(?:が|は|も)"
+)
+ANY_REQUEST = regex.compile(r"申し?込|申請|届出|届け出|ご依頼|ご要望")
+EITHER_OR = regex.compile(r"「[^「」\n]{1,30}」(?:または|もしくは|か|、)「[^「」\n]{1,30}」")
 CONDITION = regex.compile(
     r"場合|ときは|時は|であれば|でしたら|ましたら|たら[、,]|(?:れ|け|せ|て|め|え)ば[、,]?|\bif\b|\bwhen\b"
     # "as soon as it is decided" (「決まりしだいお知らせします」)
@@ -142,7 +149,11 @@ class ApplicationRule:
         found = []
         for match in self.phrases.finditer(text):
             start, end = origin[match.start()], origin[match.end() - 1] + 1
-            if _quoted(unit, start, end) or self._negated(text, *match.span()):
+            if (
+                _quoted(unit, start, end)
+                or self._negated(text, *match.span())
+                or _either_or(text, *match.span())
+            ):
                 continue
             found.append(self._finding(unit, start, end))
         if self.model is not None and unit.is_body:
@@ -166,6 +177,10 @@ class ApplicationRule:
                 or ADVICE.search(text, whole, end)
                 or ANOTHER_PARTY.match(text, whole, end)
                 or RULE_CHANGE.search(text, whole, end)
+                or (
+                    ARRANGEMENT.search(text, whole, end)
+                    and not ANY_REQUEST.search(text, whole, end)
+                )
             ):
                 continue
             # 「不備はありませんでしたので、受け付けました」: one negated cue is not the sentence.
@@ -225,6 +240,15 @@ class ApplicationRule:
                 **({"learned_probability": round(learned, 3)} if learned is not None else {}),
             },
         )
+
+
+def _either_or(text: str, start: int, end: int) -> bool:
+    """A phrase inside one of two named outcomes (「…承認通知書」または「却下通知書」): what the
+    reader may receive, not what was decided."""
+    return any(
+        m.start() <= start and end <= m.end()
+        for m in EITHER_OR.finditer(text, max(0, start - 40), min(len(text), end + 40))
+    )
 
 
 def _quoted(unit: TextUnit, start: int, end: int) -> bool:

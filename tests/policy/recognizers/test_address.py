@@ -136,6 +136,7 @@ def test_real_addresses_kept(text: str, expected: str) -> None:
         # a town, its 丁目 and a house number, without the city
         ("> 一人暮らしの宮崎さん（汐見中央四丁目5-8）は、", "汐見中央四丁目5-8"),
         ("お宅は本郷町一丁目5番3号です。", "本郷町一丁目5番3号"),
+        ("> 場所は旭が丘3丁目8-21の前です。", "旭が丘3丁目8-21"),  # が in the town's name
     ],
 )
 def test_small_town_addresses(text: str, expected: str) -> None:

@@ -153,6 +153,7 @@ def test_title_after_the_name_is_not_part_of_it(
         "The ferry leaves Misagozaki Port at 8:10 (inside the Misagozaki Port terminal).",
         "Take the bus from Kawanishi Station to Somatawa Junior High.",
         "12 minutes to the Hokuriku Expressway (Shinkawahama IC), 40 minutes to the port",
+        "Re: 南公園の高木の剪定について",  # a tall tree
         "Your application for a unit in Migigahama Apartments (Building 2) has been received.",
         "Kubara Gusuku is said to have been built long ago, and the village protects it.",
         "> I moved to Shiomi Ward last week to study at the university.",
@@ -169,6 +170,10 @@ def test_title_after_the_name_is_not_part_of_it(
 )
 def test_places_buildings_and_terms_are_not_names(analyzer: Analyzer, text: str) -> None:
     assert names(analyzer, text) == []
+
+
+def test_a_surname_that_is_also_a_tree_is_a_name_with_an_honorific(analyzer: Analyzer) -> None:
+    assert "高木" in names(analyzer, "高木さんの剪定した枝が道路に落ちています。")
 
 
 def test_a_two_kanji_surname_ending_in_bridge_is_still_a_name(analyzer: Analyzer) -> None:

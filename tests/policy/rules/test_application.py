@@ -139,6 +139,9 @@ BLOCKED += [
 ]
 
 ALLOWED = [
+    # one of two outcomes the reader may receive; a trip's arrangements settled
+    "審査が終わると、日本年金機構から「学生納付特例承認通知書」または「却下通知書」が郵送されます。",
+    "市民訪問団のホテルの部屋割りが決まりましたので、お知らせします。",
     # whoever meets a condition, as a group: what they may receive is no decision
     "4回以上受講された方は「特定創業支援等事業」の証明書の発行対象となり、会社設立時の登録免許税の"
     "軽減や、創業支援資金の利率優遇を受けられます。",

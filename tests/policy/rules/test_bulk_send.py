@@ -76,6 +76,7 @@ def test_recipient_limit(rule: BulkSendRule, to: list, cc: list, bcc: list, bloc
         "本メールは登録者の皆様に一斉送信しています。",
         "To unsubscribe from this newsletter, reply with STOP.",
         "本メールは、市内全47自治会の会長様へ、同一の内容で個別にお送りしています。",
+        "このメールは、受講生の皆様お一人おひとりに、同じ内容でお送りしています。",
     ],
 )
 def test_newsletter_markers_block_with_spans(rule: BulkSendRule, text: str) -> None:

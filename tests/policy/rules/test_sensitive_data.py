@@ -364,6 +364,9 @@ def test_english_owner_before_a_condition_blocks(
 
 
 ENGLISH_GENERAL = [
+    # a building's access, and anyone who uses a wheelchair
+    "The museum uses a wheelchair-accessible route from the car park.",
+    "Anyone who uses a wheelchair can use the lift at the east entrance.",
     # the section's name and the certificate as something to apply for
     "This is Kamimura from the Intractable Disease Support Section of the Public Health Center.",
     "To apply for a medical certificate for a specified intractable disease, visit our counter.",
@@ -614,6 +617,11 @@ LATER_DISCLOSURES = [
     (
         "丸山様の場合、てんかんの持病による発作が5分以上続いたときは、119番通報してください。",
         "てんかん",
+    ),
+    # a named delegate's wheelchair
+    (
+        "One of our delegates, Mr Kenji Nakamura, uses a wheelchair following a spinal cord injury.",
+        "wheelchair",
     ),
     # the reader's intractable-disease certificate, in English
     (

@@ -175,9 +175,12 @@ def load_model(path: str | Path) -> ContextModel:
 
 
 # A person on the line of a number: "Mendoza さん 070-…" (皆様 is everyone, no one).
-# An honorific, or a person described (「ご親戚の方には、…携帯電話（080-…）へ」).
+# An honorific, or a person described (「ご親戚の方には、…携帯電話（080-…）へ」), or a
+# relative's own phone (「変更の連絡は妻の携帯（080-…）にお願いします」).
 PERSON_ON_LINE = re.compile(
     r"(?<!皆)(?:様|さま|さん|くん|ちゃん|氏)|(?:った|いる|した|親戚|親族|家族|知人|友人|近所|関係者|相手)の?方(?:の|は|が|に|へ|から)"
+    r"|(?:妻|夫|主人|家内|嫁|婿|母|父|祖母|祖父|息子|娘|兄|姉|弟|妹|家族|親戚|知人|友人)の"
+    r"(?:携帯|電話|自宅|連絡先)"
 )
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 

@@ -21,7 +21,8 @@ NAME_IN_TEXT = re.compile(
 UNIT_BEFORE = re.compile(
     r"(課|係|部|室|所|局|館|班|センター|グループ|担当|窓口|区役所|役場|委員会|事務局|社協|協会|協議会|"
     r"組合|漁協|農協|Division|Section|Office)"
-    r"の?[ \u3000]*$"
+    # (its room in brackets between: 「市民税課（本庁舎2階）の山口が担当しております」)
+    r"(?:[（(][^（）()\n]{1,15}[）)])?の?[ \u3000]*$"
 )
 # The reader thanked by name for writing in ("宮澤 千代様、お問い合わせありがとうございました"),
 # wherever the greeting stands: that name is the addressee's.
@@ -189,10 +190,21 @@ HISTORICAL_WINDOW = 40
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
 
 
+# A licensed profession after a name ("川口 昌平 弁護士"): a living person named.
+PROFESSION_AFTER = re.compile(
+    r"[ \u3000]?(?:弁護士|司法書士|行政書士|税理士|社会保険労務士|土地家屋調査士|公認会計士|弁理士)"
+)
+
+
 def titled(text: str, start: int, end: int) -> bool:
-    """A name with an honorific after it (山田様) or an English title before it (Mr. Yamada):
-    a living person addressed or named, never a place, history or a public body."""
-    return bool(HONORIFIC_AFTER.match(text, end) or ENGLISH_TITLE_BEFORE.search(text, 0, start))
+    """A name with an honorific or a licensed profession after it (山田様, 川口 弁護士) or an
+    English title before it (Mr. Yamada): a living person addressed or named, never a place,
+    history or a public body."""
+    return bool(
+        HONORIFIC_AFTER.match(text, end)
+        or PROFESSION_AFTER.match(text, end)
+        or ENGLISH_TITLE_BEFORE.search(text, 0, start)
+    )
 
 
 CONTACT_IN_LINE = re.compile(r"(\d{2,4}-\d{2,4}-\d{3,4}|〒|\d{3}-\d{4}|電話|TEL|Tel|携帯|住所)")
@@ -228,7 +240,9 @@ OFFICE_HOURS_AFTER = re.compile(
 # "0123-45-1111（市役所代表）").
 OFFICE_NAMED_AFTER = re.compile(
     r"[ \u3000]*[（(][^（）()\n]{0,20}?(?:代表|市役所|区役所|役場|本庁舎|City Hall|Town Hall|"
-    r"Ward Office|main number|switchboard)[^（）()\n]{0,20}[）)]"
+    r"Ward Office|main number|switchboard|管理事務所|"
+    # a named facility's office ("0279-24-3300 (Athletic Park office)")
+    r"(?-i:[A-Z][A-Za-z]+ )(?:office|Office))[^（）()\n]{0,20}[）)]"
 )
 # A work site is someone's premises, not a venue: "設置場所（…7番地12）", "調査場所：…".
 WORK_SITE_BEFORE = re.compile(

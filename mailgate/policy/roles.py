@@ -249,7 +249,10 @@ class RoleResolver:
     def _person_role(self, value: str, before: str, after: str, facts: MailFacts) -> Role:
         compact = compact_text(value)
         before = cues.READING.sub("", before)
-        if any(compact == n or _part_of_name(compact, n) for n in facts.recipient_names):
+        folded = _folded(compact)
+        if any(
+            folded == _folded(n) or _part_of_name(folded, _folded(n)) for n in facts.recipient_names
+        ):
             return Role.RECIPIENT
         if compact in facts.recipient_surnames and cues.HONORIFIC_AFTER.match(after):
             return Role.RECIPIENT  # "原様のご都合に合わせて" for "原 美優 様"
@@ -410,6 +413,17 @@ def _surname(written: str) -> str:
     if len(words) == 2 and all(cues.KANJI.match(word) for word in words):
         return words[0]
     return ""
+
+
+# Old and new forms of the kanji that names are written in (濱崎 / 浜崎, 髙橋 / 高橋): a name
+# written in either form, as in a correction of the reader's own name, is the same name.
+_KANJI_FORMS = str.maketrans(
+    "濱濵髙﨑邊邉齋齊澤櫻廣國嶋槇德惠曻", "浜浜高崎辺辺斎斉沢桜広国島槙徳恵昇"
+)
+
+
+def _folded(name: str) -> str:
+    return name.translate(_KANJI_FORMS)
 
 
 def _part_of_name(part: str, name: str) -> bool:

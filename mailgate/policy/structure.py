@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 QUOTE = re.compile(r"^[ \t\u3000]*[>＞|｜]", re.MULTILINE)
 # A line made of repeated rule characters opens the signature block.
 # (MULTILINE: matched on one line, or searched for in a whole body.)
-SEPARATOR = re.compile(r"^[ \t\u3000]*([-―─━＝=_＿~～*＊・.。]{2,}|--)\s*$", re.MULTILINE)
+SEPARATOR = re.compile(r"^[ \t\u3000]*([-－―─━＝=_＿~～*＊・.。]{2,}|--)\s*$", re.MULTILINE)
 # The honorific may be followed by the addressee's role in parentheses ("久米 亜紀 様（PTA副会長）").
 HONORIFIC_END = re.compile(
     r"(様|さま|さん|殿|御中|各位|先生)[ \t\u3000]*"
@@ -255,12 +255,24 @@ def _name_above(lines: list[tuple[int, int, str]], index: int) -> int:
     """The sender's name alone on the line above the rule at `index` ("三ツ木 遼子\n--\n…課")
     opens the signature; otherwise the rule does."""
     rule_start = lines[index][0]
+    if (
+        index >= 3
+        and not lines[index - 1][2].strip()
+        and not lines[index - 3][2].strip()
+        and _short_name(lines[index - 2][2])
+    ):
+        # the name as a paragraph of its own, a blank line above the rule ("Ryo Igarashi\n\n－－")
+        return lines[index - 2][0]
     if index < 2 or lines[index - 2][2].strip():
         return _name_and_unit_above(lines, index) or rule_start
     a, _b, line = lines[index - 1]
     if len(line.strip()) <= 20 and _names_someone(line) and not NOT_SIGNATURE.search(line):
         return a
     return rule_start
+
+
+def _short_name(line: str) -> bool:
+    return len(line.strip()) <= 20 and _names_someone(line) and not NOT_SIGNATURE.search(line)
 
 
 def _name_and_unit_above(lines: list[tuple[int, int, str]], index: int) -> int | None:

@@ -90,6 +90,13 @@ def test_the_model_never_blocks_and_leaves_what_it_does_not_judge() -> None:
         ("鵜殿様から直接お話しされる場合は", "鵜殿", "PERSON"),  # a name with an honorific
         ("　Mendoza さん　070-5549-3016", "070-5549-3016", "PHONE_NUMBER"),  # a roster row
         ("Thank you for coming with Mr. Ferreira yesterday.", "Ferreira", "PERSON"),
+        ("担当弁護士：長崎県弁護士会　川口 昌平 弁護士", "川口 昌平", "PERSON"),  # a profession
+        # a relative's own phone
+        (
+            "> 変更の連絡は妻の携帯（080-5172-3349）にお願いします。",
+            "080-5172-3349",
+            "PHONE_NUMBER",
+        ),
     ],
 )
 def test_people_named_with_an_honorific_stay_with_the_rules(

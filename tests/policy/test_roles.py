@@ -187,6 +187,36 @@ def test_a_quarter_of_a_place_the_mail_names_is_no_name() -> None:
     assert role_of(body, "汐見北", "PERSON") == Role.ORGANIZATION
 
 
+@pytest.mark.parametrize(
+    ("body", "value", "kind"),
+    [
+        (
+            "代表者 様\n\n南部グラウンド（赤城野市下原町558-3）は水はけが悪いです。\n",
+            "赤城野市下原町558-3",
+            "POSTAL_ADDRESS",
+        ),
+        (
+            "樋口 様\n\n新潟県 越南地域振興局 健康福祉部 福祉課（〒959-1318 新潟県越川市旭町四丁目2番7号、"
+            "電話 0256-33-4106）でもご案内しています。\n",
+            "0256-33-4106",
+            "PHONE_NUMBER",
+        ),
+        (
+            "Dear Ms. Schmidt,\n\nThe headquarters can be reached at 0279-24-3300 (Athletic Park office).\n",
+            "0279-24-3300",
+            "PHONE_NUMBER",
+        ),
+    ],
+)
+def test_grounds_bureaus_and_named_offices_are_facilities(body: str, value: str, kind: str) -> None:
+    assert role_of(body, value, kind) == Role.ORGANIZATION
+
+
+def test_the_readers_name_in_an_old_kanji_form_is_theirs() -> None:
+    body = "濱崎 英子 様\n\nお名前を誤って掲載いたしました。\n　誤）浜崎 英子さん\n　正）濱崎 英子さん\n"
+    assert role_of(body, "浜崎 英子", "PERSON") == Role.RECIPIENT
+
+
 def test_a_road_position_by_the_lot_is_the_roads() -> None:
     body = "野村 様\n\n若松東二丁目14番地先の市道に倒れていた木を撤去しました。\n"
     assert role_of(body, "若松東二丁目14番地", "POSTAL_ADDRESS") == Role.ORGANIZATION
@@ -421,6 +451,8 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
             Role.STAFF,
         ),
         ("市役所の吉岡様にもお伝えください。", "吉岡", Role.THIRD_PARTY),
+        # a colleague after the unit and its room in brackets
+        ("所得の証明書は、市民税課（本庁舎2階）の山口が担当しております。", "山口", Role.STAFF),
         ("県立北高等学校 生徒の田中 健が参加します。", "田中 健", Role.THIRD_PARTY),
     ],
 )

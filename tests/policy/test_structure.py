@@ -350,14 +350,27 @@ def test_salutation_with_the_addressees_role_in_parentheses() -> None:
     assert structure.salutation is not None and structure.salutation_name == "久米 亜紀"
 
 
-def test_the_senders_name_above_the_rule_line_signs() -> None:
-    body = (
-        "Dear Ms. Lee,\n\nいつでもご連絡ください。\n\n三ツ木 遼子\n--\n"
-        "多文化共生推進課\nTel 03-1234-5678\n"
-    )
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (
+            "Dear Ms. Lee,\n\nいつでもご連絡ください。\n\n三ツ木 遼子\n--\n"
+            "多文化共生推進課\nTel 03-1234-5678\n",
+            "三ツ木 遼子",
+        ),
+        # the name as a paragraph of its own, a blank line above a full-width rule
+        (
+            "Dear Ms. Lopez,\n\nYou can call us at the number below.\n\nRyo Igarashi\n\n"
+            "－－－－－－－－－－\n越川市役所　こども家庭課\n五十嵐遼\n電話　0256(34)1158\n"
+            "－－－－－－－－－－\n",
+            "Ryo Igarashi",
+        ),
+    ],
+)
+def test_the_senders_name_above_the_rule_line_signs(body: str, name: str) -> None:
     structure = analyse(body)
     assert structure.signature is not None
-    assert body[structure.signature[0] :].startswith("三ツ木 遼子")
+    assert body[structure.signature[0] :].startswith(name)
 
 
 def test_a_name_with_a_title_alone_on_the_first_line_is_the_addressee() -> None:

@@ -27,6 +27,9 @@ OTHER_NUMBERS = words(*REFERENCE_WORDS)
 
 # Letters and a hyphen right before the digits: part of a longer code, not a pension number.
 CODE_BEFORE = re.compile(r"[A-Za-z]-$")
+# A nationwide dial number in the 4-6 shape ("行政苦情110番　0570-090110"): a phone, unless the
+# number's own caption calls it a pension number.
+SERVICE_DIAL = re.compile(r"0(?:570|120|800|180|990)")
 SCORE_SHAPE = 0.6  # the 4-6 grouping is distinctive of pension numbers
 SCORE_WITH_CONTEXT = 0.95
 SCORE_OTHER_CAPTION = 0.3
@@ -44,6 +47,8 @@ class PensionNumberRecognizer(IdentifierRecognizer):
                 if CODE_BEFORE.search(norm, 0, start):
                     continue  # the tail of a policy or order code ("証券番号：JTA-2025-004417")
                 window = context_of(text, start, end, before=30)
+                if SERVICE_DIAL.match(norm, start) and not window.find(CAPTIONS):
+                    continue
                 if word := window.find(CONTEXT if grouped else CAPTIONS):
                     score = SCORE_WITH_CONTEXT
                     why = with_context("4+6 digits, the shape of a basic pension number", word)

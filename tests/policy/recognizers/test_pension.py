@@ -35,6 +35,7 @@ def test_pension_numbers_are_found(text: str, expected: str, minimum: float) -> 
         "予約番号 252247-070993",
         "03-4071-338152",
         "引受保険会社の証券番号：JTA-2025-004417",  # the tail of a policy code
+        "行政苦情110番　0570-090110（平日 8:30～17:15）",  # a nationwide dial number
     ],
 )
 def test_non_pension_numbers_are_not_found(text: str) -> None:

@@ -27,6 +27,12 @@ def findings_for(rule: ApplicationRule, body: str, subject: str = "") -> list:
 
 
 BLOCKED = [
+    # a decision by another authority on the reader's notification, relayed; a form processed
+    (
+        "滋賀県教育委員会から、本日付けで「工事立会」とする旨の指示がありましたのでお知らせします。",
+        "とする旨の指示があり",
+    ),
+    ("ご提出の現況届は、不足書類もなく受付処理が完了しております。", "受付処理が完了しております"),
     ("令和7年11月5日付で次の預金債権を差し押さえました。", "差し押さえました"),
     ("貴法人の更新登録について協議が調いましたので、お知らせします。", "協議が調いました"),
     (
@@ -139,6 +145,8 @@ BLOCKED += [
 ]
 
 ALLOWED = [
+    # another authority's procedure, described
+    "障害の程度は、医師の診断書などをもとに新潟県が判定し、認定します。",
     # one of two outcomes the reader may receive; a trip's arrangements settled
     "審査が終わると、日本年金機構から「学生納付特例承認通知書」または「却下通知書」が郵送されます。",
     "市民訪問団のホテルの部屋割りが決まりましたので、お知らせします。",

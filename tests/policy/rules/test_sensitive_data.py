@@ -618,6 +618,15 @@ LATER_DISCLOSURES = [
         "丸山様の場合、てんかんの持病による発作が5分以上続いたときは、119番通報してください。",
         "てんかん",
     ),
+    # a condition the reader told us of, in English and in Japanese
+    (
+        "Since you told me about your lumbar disc herniation, I will look for lighter jobs.",
+        "herniation",
+    ),
+    (
+        "お知らせいただいたお子様の卵・乳製品の食物アレルギーについては、調理員に伝えております。",
+        "アレルギー",
+    ),
     # a named delegate's wheelchair
     (
         "One of our delegates, Mr Kenji Nakamura, uses a wheelchair following a spinal cord injury.",
@@ -669,6 +678,8 @@ def test_later_disclosure_wordings_block(
         "人工透析や在宅酸素療法を受けている方など、定期的な通院が見込まれる方はご相談ください。",
         "生活保護を受けている方でも、家計相談はご利用いただけます。",
         "貴店から提出された食品の検体からノロウイルスが検出されました。",
+        # a child's allergy asked about, as guidance
+        "お子様の食物アレルギーについては、事前にお知らせください。",
         # germs that cling to food, as advice
         "鶏肉は、新鮮なものであっても、カンピロバクターなどの食中毒菌が付いていることがあります。",
         "不正利用の被害に遭わないよう、ご注意ください。",

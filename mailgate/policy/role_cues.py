@@ -51,6 +51,8 @@ TITLE_BEFORE = re.compile(
     r"事務局長|保健師|管理栄養士|栄養士|指導主事|社会教育主事|司書|学芸員|技師|消防司令長?|"
     r"消防司令補|消防士長|消防副士長|消防士|救急隊長|隊長|分団長|相談員|支援員|指導員|調査員|"
     r"専門員|ケースワーカー|担当者?|保育士|看護師|"
+    # members of the town's community-cooperator corps (「隊員の上田 蓮」)
+    r"(?:協力)?隊員|"
     # statutory welfare officers of a guidance centre (児童福祉司, 児童心理司, 身体障害者福祉司)
     r"[\u4e00-\u9fff]{0,6}(?:福祉司|心理司)|"
     # members of the municipality's administrative commissions ("代表監査委員 杉山 道夫")
@@ -108,7 +110,8 @@ DUTY_AFTER = re.compile(
 # Superintendent of Education, Ms. Keiko Toguchi", "the principal, Mr. Ken Oshiro").
 ENGLISH_DUTY_BEFORE = re.compile(
     r"\b(?:Deputy |Vice[- ])?(?:Mayor|Governor|Superintendent|Councillor|Councilor|Chairperson|"
-    r"Chair|[Pp]rincipal|[Hh]ead ?teacher)(?: of (?:the )?[A-Z][A-Za-z ]{0,40}?)?,?[ ]+"
+    r"Chair|[Pp]rincipal|[Hh]ead ?teacher|[Ss]chool nurse|[Cc]lass teacher|[Hh]omeroom teacher)"
+    r"(?: of (?:the )?[A-Z][A-Za-z ]{0,40}?)?,?[ ]+"
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ ]+)?$"
 )
 # An official's English title after the name ("Mr. Hiroshi Uchida, Director of the Sports
@@ -190,6 +193,13 @@ HISTORICAL_WINDOW = 40
 HONORIFIC_AFTER = re.compile(r"[ \u3000]?(様|さま|さん|氏|殿|くん|君|ちゃん|先生)")
 
 
+# A school's staff named by their post and 先生 ("養護教諭の田村 由紀先生", "教頭の小松 誠先生"):
+# public-school officials in their duties; 先生 is how a school names its own staff.
+SCHOOL_POST_BEFORE = re.compile(
+    r"(?:養護教諭|主幹教諭|教諭|教頭|副校長|校長|担任|副担任|学年主任|園長|副園長|栄養教諭|学校栄養職員)"
+    r"(?:の|は|：|:|、|[ \u3000])+$"
+)
+SENSEI_AFTER = re.compile(r"[ \u3000]?先生")
 # A licensed profession after a name ("川口 昌平 弁護士"): a living person named.
 PROFESSION_AFTER = re.compile(
     r"[ \u3000]?(?:弁護士|司法書士|行政書士|税理士|社会保険労務士|土地家屋調査士|公認会計士|弁理士)"

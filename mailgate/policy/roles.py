@@ -300,6 +300,8 @@ class RoleResolver:
             or (cues.UNIT_SPACE_BEFORE.search(before) and cues.STAFF_NAME_AFTER.match(after))
         ):
             return Role.STAFF
+        if cues.SENSEI_AFTER.match(after) and cues.SCHOOL_POST_BEFORE.search(titled):
+            return Role.STAFF  # "養護教諭の田村 由紀先生"
         if cues.HISTORICAL_AFTER.match(after) or cues.WORK_AUTHOR_AFTER.match(after):
             return Role.ORGANIZATION
         return Role.THIRD_PARTY

@@ -3,7 +3,8 @@
 Matching runs on the normalised text and reports offsets that are valid in the
 original, because the two strings have the same length. Full-width ASCII
 becomes ASCII, the many hyphens, dashes and minus signs become "-", the
-ideographic space becomes " ", and full-width parentheses become ASCII ones.
+ideographic space becomes " ", full-width parentheses become ASCII ones, and the name
+kanji 﨑 and 𠮷 become 崎 and 吉.
 Characters that NFKC would expand (①, ㈱) are left as they are.
 """
 
@@ -30,6 +31,10 @@ def _table() -> dict[int, str]:
         table[ord(char)] = "-"
     table[0x3000] = " "  # ideographic space
     table[0x00A0] = " "
+    # Name kanji written with a character outside the main ideograph block (山﨑, 𠮷田): the
+    # common form, so name patterns read them.
+    table[0xFA11] = "崎"
+    table[0x20BB7] = "吉"
     return table
 
 

@@ -212,14 +212,39 @@ def test_grounds_bureaus_and_named_offices_are_facilities(body: str, value: str,
     assert role_of(body, value, kind) == Role.ORGANIZATION
 
 
-def test_the_readers_name_in_an_old_kanji_form_is_theirs() -> None:
-    body = "濱崎 英子 様\n\nお名前を誤って掲載いたしました。\n　誤）浜崎 英子さん\n　正）濱崎 英子さん\n"
-    assert role_of(body, "浜崎 英子", "PERSON") == Role.RECIPIENT
-
-
-def test_a_road_position_by_the_lot_is_the_roads() -> None:
-    body = "野村 様\n\n若松東二丁目14番地先の市道に倒れていた木を撤去しました。\n"
-    assert role_of(body, "若松東二丁目14番地", "POSTAL_ADDRESS") == Role.ORGANIZATION
+@pytest.mark.parametrize(
+    ("body", "value", "kind", "expected"),
+    [
+        # what the town owns; a position on a road by the lot before it (地先)
+        (
+            "工藤 様\n\n隊員住宅は町有の旧教員住宅で、所在地は北嶺町大字中野602番地3です。\n",
+            "北嶺町大字中野602番地3",
+            "POSTAL_ADDRESS",
+            Role.ORGANIZATION,
+        ),
+        (
+            "野村 様\n\n若松東二丁目14番地先の市道に倒れていた木を撤去しました。\n",
+            "若松東二丁目14番地",
+            "POSTAL_ADDRESS",
+            Role.ORGANIZATION,
+        ),
+        # a staff name with a rare kanji form (﨑); the reader's name in an old form (濱/浜)
+        (
+            "工藤 様\n\n> 竹﨑さん\n> 説明会はありますか。\n\n＝＝＝＝＝\n移住定住推進室\n竹﨑　颯太\n＝＝＝＝＝\n",
+            "竹﨑",
+            "PERSON",
+            Role.STAFF,
+        ),
+        (
+            "濱崎 英子 様\n\nお名前を誤って掲載いたしました。\n　誤）浜崎 英子さん\n　正）濱崎 英子さん\n",
+            "浜崎 英子",
+            "PERSON",
+            Role.RECIPIENT,
+        ),
+    ],
+)
+def test_public_places_and_name_forms(body: str, value: str, kind: str, expected: Role) -> None:
+    assert role_of(body, value, kind) == expected
 
 
 def test_a_house_number_under_a_place_caption_stays_a_home() -> None:
@@ -451,8 +476,19 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
             Role.STAFF,
         ),
         ("市役所の吉岡様にもお伝えください。", "吉岡", Role.THIRD_PARTY),
+        # a school's staff by post and 先生; a family doctor is no school official; a
+        # community cooperator of the town
+        ("東小学校での窓口は、養護教諭の田村 由紀先生です。", "田村 由紀", Role.STAFF),
+        ("かかりつけ医の田中 誠先生にもご相談ください。", "田中 誠", Role.THIRD_PARTY),
+        ("現在活動している隊員の上田 蓮が、説明会で活動を紹介します。", "上田 蓮", Role.STAFF),
         # a colleague after the unit and its room in brackets
         ("所得の証明書は、市民税課（本庁舎2階）の山口が担当しております。", "山口", Role.STAFF),
+        # the school nurse, in English
+        (
+            "At the school, the school nurse, Ms. Yuki Tamura, is your contact.",
+            "Yuki Tamura",
+            Role.STAFF,
+        ),
         ("県立北高等学校 生徒の田中 健が参加します。", "田中 健", Role.THIRD_PARTY),
     ],
 )

@@ -64,8 +64,9 @@ _NOT_NAME_WORDS = (
 def name_word(word: str) -> bool:
     """A romanised given or family name: letters (with ' or a hyphen before a capital, as in
     Jean-Pierre), not an administrative word (Payment, Section) and not "Lump-sum"."""
+    # (a possessive counts as its word: "Kochi Prefecture's relocation division")
     return (
-        word not in RomanisedNameRecognizer.NOT_NAME_WORDS
+        re.sub(r"['’]s$", "", word) not in RomanisedNameRecognizer.NOT_NAME_WORDS
         and re.fullmatch(r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*", word) is not None
     )
 

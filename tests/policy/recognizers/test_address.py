@@ -192,3 +192,9 @@ def test_places_and_sentences_ending_in_a_country_are_not_addresses_abroad(text:
 def test_a_council_named_before_an_address_is_no_area_caption() -> None:
     text = "地域協議会の会議でお話しした、東山市北町4丁目2番6号の方の件です。"
     assert "東山市北町4丁目2番6号" in addresses(text)
+
+
+def test_rare_name_kanji_keep_their_offsets() -> None:
+    text = "山﨑 様、𠮷田 様"
+    assert len(normalise(text)) == len(text)
+    assert normalise(text) == "山崎 様、吉田 様"

@@ -154,6 +154,9 @@ def test_title_after_the_name_is_not_part_of_it(
         "Take the bus from Kawanishi Station to Somatawa Junior High.",
         "12 minutes to the Hokuriku Expressway (Shinkawahama IC), 40 minutes to the port",
         "Re: 南公園の高木の剪定について",  # a tall tree
+        "An officer from Kochi Prefecture's relocation division will join us.",  # possessive
+        "① 県道汐見浜岡線 川尻郵便局前の交差点",  # a post office
+        "② 町道川尻12号線のカーブ：カーブミラー1基増設",  # a numbered road
         "Your application for a unit in Migigahama Apartments (Building 2) has been received.",
         "Kubara Gusuku is said to have been built long ago, and the village protects it.",
         "> I moved to Shiomi Ward last week to study at the university.",

@@ -252,8 +252,9 @@ def _signature(body: str, lines: list[tuple[int, int, str]]) -> tuple[int, int] 
 
 
 def _name_above(lines: list[tuple[int, int, str]], index: int) -> int:
-    """The sender's name alone on the line above the rule at `index` ("三ツ木 遼子\n--\n…課")
-    opens the signature; otherwise the rule does."""
+    """The sender's name alone on the line above the rule at `index` ("三ツ木 遼子\n--\n…課"),
+    or as a paragraph of its own a blank line above it, opens the signature; otherwise the rule
+    does."""
     rule_start = lines[index][0]
     if (
         index >= 3
@@ -266,9 +267,7 @@ def _name_above(lines: list[tuple[int, int, str]], index: int) -> int:
     if index < 2 or lines[index - 2][2].strip():
         return _name_and_unit_above(lines, index) or rule_start
     a, _b, line = lines[index - 1]
-    if len(line.strip()) <= 20 and _names_someone(line) and not NOT_SIGNATURE.search(line):
-        return a
-    return rule_start
+    return a if _short_name(line) else rule_start
 
 
 def _short_name(line: str) -> bool:

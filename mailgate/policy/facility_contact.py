@@ -73,7 +73,9 @@ class FacilityContact:
                     # A table row ("…児童相談所,18歳未満の子どもに関する相談,…"): the facility's
                     # own cell decides; the next cell describes what it does.
                     rest = cues.CELL_END.split(rest, 1)[0]
-                return not cues.FACILITY_TOPIC.search(rest)
+                return not cues.FACILITY_TOPIC.search(rest) or bool(
+                    cues.FACILITY_SERVICE.match(rest)
+                )
             if index and not (
                 cues.CONTACT_LINE.search(segment) or cues.INDENTED_LINE.match(segment)
             ):

@@ -61,6 +61,12 @@ TITLE_BEFORE = re.compile(
     # ("区の保育士（百目鬼 理沙）": the name in brackets after the title)
     r"[\u4e00-\u9fff]{1,8}(?:監|管理者)|理事|参与)(?:の|は|：|:|、|[（(]|[ \u3000])+$"
 )
+# A committee's members listed under its chair ("委員長 杉山 弘道\n副委員長 大塚 聡美\n委員
+# 浅野 健太郎、小島 誠"): the roster the chair, an official by title, heads. 委員 alone is no
+# title (a residents' committee member is not our official).
+MEMBERS_LINE_BEFORE = re.compile(r"[ \u3000]*委員[ \u3000]*[：:]?[ \u3000]*(?:[^、\n]{1,12}、)*$")
+CHAIR_LINE = re.compile(r"^[ \u3000]*副?委員長[ \u3000：:]", re.MULTILINE)
+CHAIR_REACH_LINES = 2
 # A lecturer from a public body, named with its unit and profession ("講師：埼玉県動物指導センター
 # 獣医師 加賀谷 聡 氏"): an official in their duties, even with 氏. The body opens with a
 # prefecture's or municipality's name; a university's professor or a resident stays a third party.
@@ -162,7 +168,7 @@ HISTORICAL_CONTEXT = re.compile(
     r"\bSengoku\b|\bfeudal\b|\blord\b|\bagronomist\b|\bTaisho\b|"
     r"\bcentury\b|\bhistor|\bmuseum\b|\bcurator\b|\bcollection\b|\bexhibition\b|\bprints?\b|"
     r"\bworks\b|\bpainter\b|\bpoet\b|\bnovelist\b|\bartist\b|\bukiyo-e\b|\bEdo\b|\bMeiji\b|"
-    r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b|\bdiary\b|\bletters?\b|"
+    r"\bshogun\b|\bsamurai\b|\bwarlord\b|\blecture\b|\bdiary\b|\bletters?\b|\bcastle\b|\bruins\b|"
     r"\bexplorer\b|\bpioneer\b|\bsettlers\b|\bscholar\b|\bnaturalist\b|\bbotanist\b|"
     # a year or decade before 1900 ("in the 1850s", "1869年")
     r"\b1[5-8]\d0s\b|(?<![\d０-９])1[5-8]\d\d(?:年|\b))",
@@ -316,6 +322,12 @@ TABLE_ROW = re.compile(r"(?:[,\t][^,\t\n]*){2,}")
 CELL_END = re.compile(r"[,\t]")
 # A facility that is only the topic of a sentence ("児童館の件は045-…へ") does not own the number.
 FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連絡|相談|申し?込|ください|。)")
+# ...unless the sentence offers the facility's own service ("ハローワーク奥川（奥川公共職業安定所）
+# でもご相談いただけます。"): the contact lines under it are the facility's.
+FACILITY_SERVICE = re.compile(
+    r"[）)]?[^。\n、]{0,12}?で(?:も|は)?(?:ご相談|相談|お問い?合わ?せ|お申し?込み|お手続き|手続き)"
+    r"(?:いただけます|できます|を受け付けています|ください)。?[ \u3000]*$"
+)
 MOBILE = re.compile(r"^(?:0|81)[789]0")
 # A number introduced as a phone: "お電話（0979-…）", "（電話 0979-…）", "電話：0979-…".
 PHONE_INTRO = re.compile(
@@ -424,7 +436,9 @@ ORGANISATION_HOLDER = re.compile(
     r"(?:口座名義人?|名義人?|受取人|account (?:holder|name)|payee)[ \u3000]*[：:]?[ \u3000]*[^\n（(]*?"
     r"(?:病院|管理者|会計管理者|役所|役場|協会|組合|法人|株式会社|㈱|公社|事業団|センター|委員会|"
     r"[市町村区県都府](?:長|役所|役場)?(?=[ \u3000（(、,]|$)|"
-    r"\b(?:City|Town|Village|Ward|Prefecture|Hospital|Association|Corporation)\b)",
+    r"\b(?:City|Town|Village|Ward|Prefecture|Hospital|Association|Corporation)\b)"
+    # "口座名義 浜田南区 会計 勝間田浩二": a hamlet's account in its treasurer's own name.
+    r"(?![ \u3000]*(?:会計(?!管理者)|会長|代表者?|理事長|支部長|班長|世話人)[ \u3000]*[^\s])",
     re.IGNORECASE | re.MULTILINE,
 )
 HOLDER_REACH_LINES = 2

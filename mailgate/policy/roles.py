@@ -146,6 +146,12 @@ class RoleResolver:
                 return Role.ORGANIZATION
             if _example(text, start, end):
                 return Role.ORGANIZATION  # a form's sample name, a made-up family
+            if (
+                cues.MEMBERS_LINE_BEFORE.match(before)
+                and not cues.HONORIFIC_AFTER.match(text, end)
+                and cues.CHAIR_LINE.search(_lines_above(text, start, cues.CHAIR_REACH_LINES))
+            ):
+                return Role.STAFF  # "委員長 杉山 弘道\n委員 浅野 健太郎、小島 誠": one roster
             if cues.ENGLISH_DUTY_AFTER.match(text, end, end + cues.ENGLISH_DUTY_REACH):
                 return Role.STAFF  # "Mr. Hiroshi Uchida, Director of the Sports Promotion Division"
             role = self._person_role(value, before, text[end : end + 30], facts)
@@ -504,6 +510,17 @@ def _line_at(text: str, start: int) -> str:
 
 def _line_before(text: str, start: int) -> str:
     return text[text.rfind("\n", 0, start) + 1 : start]
+
+
+def _lines_above(text: str, start: int, count: int) -> str:
+    """The `count` whole lines above the line of `start`."""
+    line_start = text.rfind("\n", 0, start) + 1
+    above = line_start - 1
+    for _ in range(count):
+        if above <= 0:
+            break
+        above = text.rfind("\n", 0, above)
+    return text[max(0, above + 1) : max(0, line_start - 1)]
 
 
 def _previous_line(text: str, start: int) -> str:

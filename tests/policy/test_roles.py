@@ -490,6 +490,9 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
             Role.STAFF,
         ),
         ("県立北高等学校 生徒の田中 健が参加します。", "田中 健", Role.THIRD_PARTY),
+        # a committee's members listed under its chair; 委員 alone heads no roster
+        ("参加者\n　委員長　杉山 弘道\n　委員　浅野 健太郎、小島 誠", "小島 誠", Role.STAFF),
+        ("参加者\n　委員　浅野 健太郎、小島 誠", "小島 誠", Role.THIRD_PARTY),
     ],
 )
 def test_title_or_unit_before_a_name(sentence: str, value: str, expected: Role) -> None:
@@ -778,6 +781,11 @@ def test_closing_name_of_the_self_introduced_sender(body: str, expected: Role) -
         (
             "The exhibition shows works by Hokusai Katsushika.",
             "Hokusai Katsushika",
+            Role.ORGANIZATION,
+        ),
+        (
+            "14:00 Visit to the Castle ruins, where the warlord Saito Dosan is said to have stayed",
+            "Saito Dosan",
             Role.ORGANIZATION,
         ),
         # A title before a name in an English history context: a living person.
@@ -1375,6 +1383,9 @@ def test_a_one_character_surname_of_the_addressee_is_theirs() -> None:
             "還付金の振込先：みちのく中央銀行 西桜町支店 普通預金 0382715\n口座名義：ヤマダ ハナコ",
             False,
         ),
+        # A hamlet's account in its treasurer's own name is the resident's, not the town's.
+        ("しおみ信用金庫 浜田支店 普通預金 0382715\n口座名義 浜田南区 会計 勝間田浩二", False),
+        ("振込先：しおみ信用金庫 普通預金 0382715\n口座名義：汐見町 会計管理者", True),
     ],
 )
 def test_an_account_held_by_a_public_body_is_the_office_s(lines: str, office: bool) -> None:

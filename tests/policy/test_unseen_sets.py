@@ -1,6 +1,6 @@
 """The labelled sets kept in the repository must stay judged as they are now.
 
-tests/fixtures/policy/ holds one hundred and sixteen sets written from the labelling policy alone
+tests/fixtures/policy/ holds one hundred and nineteen sets written from the labelling policy alone
 by authors who saw neither the code nor the other sets (docs/performance.md, "Policy engine
 accuracy"). After the tuning rounds the engine judges the first thirteen exactly; from the
 fourteenth on, the mails it still judges wrongly are listed below (KNOWN_WRONG). A change that
@@ -52,7 +52,7 @@ def test_the_kept_sets_are_judged_as_recorded(default_policy: Policy, name: str)
 
 
 # Still judged wrongly with the deployment (after the 2026-11-27 rounds and the models retrained
-# on all sets up to the hundred-sixteenth): a child named by given name only in English,
+# on all sets up to the hundred-nineteenth): a child named by given name only in English,
 # officers of residents' bodies whose titles read like officials', disclosures worded like
 # procedure (就労継続支援), a historical person only in an attachment, …
 KNOWN_WRONG = {
@@ -81,14 +81,9 @@ KNOWN_WRONG = {
     # 様"): the author calls him an official in his duties; the same wording names residents'
     # chairs, who are third parties, so it stays a third party here
     "hundredfourth": {"Z104-0029"},
-    # Left after the round of 2026-11-29 (the next one's to study): a child's allergy followed
-    # by "に関する個別面談" or given as allergen cells in a CSV is not read as sensitive (the
-    # mails block for the names anyway); a residents' hamlet's account (口座名義 浜田南区 会計)
-    # is taken for the municipality's; the town's trial houses listed under their own names,
-    # and a job centre named in a sentence above its address, are not read as public.
-    "hundredfourteenth": {"Z114-0011", "Z114-0046"},
-    "hundredfifteenth": {"Z115-0026"},
-    "hundredsixteenth": {"Z116-0002", "Z116-0011", "Z116-0022"},
+    # the town's trial houses listed under their own names (「のの川の家」 and its 所在地) are not
+    # read as public: a private vacant house is listed the same way
+    "hundredsixteenth": {"Z116-0002", "Z116-0022"},
 }
 
 

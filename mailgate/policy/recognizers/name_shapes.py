@@ -41,6 +41,8 @@ ORG_AFTER = re.compile(
     r"(?:少年)?使節|(?:様|さま|さん|氏)?(?:展|祭|まつり|号|賞)|"
     # a numbered road (「町道川尻12号線」)
     r"[0-9０-９]+号線|"
+    # a park or retreat named as a forest or a village (「大森ふれあいの森」, 「やすらぎの郷」)
+    r"の(?:森|郷)(?![\u4e00-\u9fff])|"
     # a tree's care (「南公園の高木の剪定」: 高木 is a tall tree here)
     r"の(?:剪定|伐採|枝|植栽|植え替え|根元|幹|落ち葉|倒木))"
 )
@@ -50,13 +52,17 @@ ORG_SUFFIX = re.compile(
     r"(?:第[一二三四五六七八九十0-9０-９]+)?(?:課(?!長)|部(?!長)|局(?!長)|係(?!長)|室(?!長)|班(?!長)|工場|信用金庫|信用組合|金庫|銀行|"
     r"支店(?!長)|営業所|出張所|事務所|検疫所|保健所|研究所|事業所|裁判所|消防(?:本部|署)|警察署|センター(?!長)|協会|協議会|組合|会(?![長員])|株式会社|"
     r"有限会社|合同会社|財団|法人|グループ|ホールディングス|商事|工業|建設|産業|工務店|"
-    r"保育園|幼稚園|学園|学院|大学|高校|高等学校|学校|図書館|公民館|体育館|市場|店(?!長))"
+    r"保育園|幼稚園|学園|学院|大学|高校|高等学校|学校|図書館|公民館|体育館|市場|店(?!長)|"
+    # a builder (西村組) and a joint venture named by its members (西村・大野特定建設工事共同企業体)
+    r"組(?![織合長みん])|(?:特定)?(?:建設工事)?共同企業体|ＪＶ|JV(?![A-Za-z]))"
 )
 # Words a personal name never contains: places (港北区), bank details (天満支店 普通),
 # facilities (雲雀野市立中部小学校 校庭) and ships (フェリーしおかぜ).
 ORG_INSIDE = re.compile(
     r"(区|県|支店|普通|当座|銀行|金庫|[市町村都][ぁ-んァ-ヴー]|[市区町村都府県国私]立|"
     r"学校|校庭|公園|センター|会館|図書館|公民館|体育館|病院|診療所|クリニック|医院|歯科|薬局|温泉|[\u4e00-\u9fff]字[\u4e00-\u9fff]|"
+    # works and grounds (南雲浄水場ポンプ設備修繕); 場 alone ends surnames (馬場, 的場)
+    r"浄水場|配水場|処理場|処分場|斎場|火葬場|競技場|運動場|駐車場|駐輪場|"
     r"案内|講座|教室|大会|ウォーク|フェリー|高速船|連絡船|定期船|旅客船|客船|"
     # a council or committee (能登浜町災害弔慰金等支給審査会)
     r"審査会|委員会|審議会|協議会|"
@@ -65,7 +71,9 @@ ORG_INSIDE = re.compile(
     # a card, a festival (通知カード, 夏まつり)
     r"カード|まつり|祭|"
     # a service or its help desk (かずさ電子申請ヘルプデスク)
-    r"申請|ヘルプデスク|コールセンター)"
+    r"申請|ヘルプデスク|コールセンター|"
+    # a joint venture (西村・大野JV)
+    r"JV|ＪＶ|共同企業体)"
 )
 # Three or more kanji ending in 橋 are a bridge (大沢橋, 新大沢橋) unless an honorific follows;
 # two (高橋, 石橋) are a surname.

@@ -26,6 +26,15 @@ def _default_categories() -> dict[str, list[str]]:
     return {name: default_phrases(f"sensitive_{name}.txt") for name in CATEGORY_LABELS}
 
 
+def _default_roster_columns() -> dict[str, list[str]]:
+    """sensitive_roster_columns.txt: "key pattern" per line (the file's header says more)."""
+    columns: dict[str, list[str]] = {}
+    for line in default_phrases("sensitive_roster_columns.txt"):
+        key, _, pattern = line.partition(" ")
+        columns.setdefault(key, []).append(pattern.strip())
+    return columns
+
+
 class DisclosureModelConfig(ModelFileConfig):
     """The learned reading of disclosures (disclosure_model.py)."""
 
@@ -82,6 +91,8 @@ class SensitiveDataConfig(RuleConfig):
     graded_terms: list[str] = Field(
         default_factory=lambda: default_phrases("sensitive_graded_terms.txt")
     )
+    # A roster's columns: "person" (its names) and, by category, the conditions its cells state.
+    roster_columns: dict[str, list[str]] = Field(default_factory=_default_roster_columns)
     window: int = Field(default=20, ge=1, le=200)  # max characters from term to cue
     score: float = Field(default=0.85, ge=0.0, le=1.0)
     timeout_seconds: float = Field(default=0.5, gt=0.0)
@@ -107,9 +118,11 @@ class SensitiveDataConfig(RuleConfig):
         validate_patterns(lines, field=info.field_name or "patterns")
         return lines
 
-    @field_validator("categories")
+    @field_validator("categories", "roster_columns")
     @classmethod
-    def _categories_compile(cls, categories: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _categories_compile(
+        cls, categories: dict[str, list[str]], info: ValidationInfo
+    ) -> dict[str, list[str]]:
         for name, lines in categories.items():
-            validate_patterns(lines, field=f"categories.{name}")
+            validate_patterns(lines, field=f"{info.field_name}.{name}")
         return categories

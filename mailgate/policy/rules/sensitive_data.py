@@ -38,6 +38,7 @@ from mailgate.policy.findings import Finding, Reason
 from mailgate.policy.mail import OutgoingMail
 from mailgate.policy.rules.base import Resources, RuleConfig
 from mailgate.policy.rules.sensitive_config import CATEGORY_LABELS, SensitiveDataConfig
+from mailgate.policy.rules.sensitive_roster import RosterColumns
 from mailgate.policy.sentence_model import open_sentences, written_sentences
 from mailgate.policy.units import TextUnit
 
@@ -79,6 +80,8 @@ NAMED = regex.compile(
 )
 # A person's name, then the honorific that starts an owner ("唐沢様の").
 NAMED_OWNER = regex.compile(NAMED.pattern + "の")
+# What a passage is about (「…に関する面談」): general after "お子様の", not after a named owner.
+ABOUT = regex.compile(r"に(?:関す|係|関わ)る|についての")
 # A sentence about a condition itself or about how many have it, not about someone: its topic is
 # the condition (「ギャンブル等依存症は、…回復が可能な病気です」) or a count of people
 # (「年間1万人前後が新たに結核と診断されており」).
@@ -144,6 +147,7 @@ class SensitiveDataRule:
         self.graded_terms = PhraseSet(
             config.graded_terms, name="sensitive_data.graded_terms", timeout=t
         )
+        self.roster = RosterColumns(config.roster_columns, timeout=t)
         model = config.disclosure_model.file
         self.model: DisclosureModel | None = (
             load_model(resources.policy_dir / model) if model else None  # absolute from the loader
@@ -184,6 +188,7 @@ class SensitiveDataRule:
                 graded = self._graded(text, end, term)
                 if graded:
                     spans.append((origin[graded[0]], origin[graded[1] - 1] + 1, "disability"))
+        spans += self.roster.cells(unit.normalised)  # lines kept: a table is read by its rows
         findings = [self._finding(unit, s, e, c) for s, e, c in _merge(spans)]
         if self.model is not None and unit.is_body:
             findings += self._learned(unit, self.model, findings)
@@ -325,7 +330,12 @@ class SensitiveDataRule:
             return None
         if self.owner_general.search(text, sentence_start, owner.start()):
             return None  # "申請の際は、お子様の…": a condition or procedure
-        if self.owner_general.search(text, term.end(), scope_end) and not (
+        general_after = self.owner_general.finditer(text, term.end(), scope_end)
+        if NAMED.match(text, max(0, owner.start() - 1)):
+            # "颯太さん（2年1組）の卵アレルギーに関する個別面談": a named child's allergy is
+            # theirs whatever the meeting is about.
+            general_after = [m for m in general_after if not ABOUT.match(m.group())]
+        if general_after and not (
             NAMED_OWNER.match(text, max(0, owner.start() - 1))
             and SINGLE_GRADE.match(text, term.end(), scope_end)
         ):

@@ -71,6 +71,7 @@ def test_addresses(text: str, expected: str) -> None:
         "区の施策について3-1の資料をご覧ください。",
         "We met at 10 Downing and talked.",
         "The counters are open on weekdays from 8:30 a.m. to 5:15 p.m.",
+        "東町交番の電話番号は0547-33-0110です。",  # a phone after a town's name
     ],
 )
 def test_not_addresses(text: str) -> None:

@@ -103,6 +103,11 @@ def test_full_width_input_keeps_offsets(analyzer: Analyzer) -> None:
         ("共催：西川地区社会福祉協議会", "西川"),
         ("協賛：大川電機株式会社", "大川電機"),
         ("会場は福岡市赤坂の公民館です。", "赤坂"),
+        # a joint venture named by its members, a builder
+        ("入札に参加予定の西村・大野特定建設工事共同企業体です。", "西村・大野"),
+        ("西村・大野JVの代表者は株式会社西村組です。", "大野"),
+        ("202505130021,南雲浄水場ポンプ設備修繕,指名競争入札", "南雲浄水場"),
+        ("市有施設「大森ふれあいの森」で見学します。", "大森"),
     ],
 )
 def test_organisation_and_place_names_are_not_persons(

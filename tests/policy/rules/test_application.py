@@ -27,6 +27,11 @@ def findings_for(rule: ApplicationRule, body: str, subject: str = "") -> list:
 
 
 BLOCKED = [
+    # an assembly's vote on the reader's petition, in English
+    (
+        "The Assembly decided at its plenary session on March 21 not to adopt the petition.",
+        "decided at its plenary session on March 21 not to adopt the petition",
+    ),
     # a decision by another authority on the reader's notification, relayed; a form processed
     (
         "滋賀県教育委員会から、本日付けで「工事立会」とする旨の指示がありましたのでお知らせします。",

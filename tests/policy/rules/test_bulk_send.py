@@ -96,6 +96,8 @@ def test_newsletter_markers_block_with_spans(rule: BulkSendRule, text: str) -> N
         ("この一斉メールには返信できません。", True),  # the mass mail itself says so
         # a newsletter named as where to look, not this mail
         ("Use a number you find on the city website or in the city newsletter.", False),
+        ('The city newsletter "Koho Takanohara" is published in Japanese only.', False),
+        ('This is the city newsletter "Takanohara Monthly", issue 12.', True),
         # the same text copied to one colleague is no mass mailing
         ("同じ内容を担当の佐藤にもお送りしています。", False),
         # a newsletter offered for the reader to subscribe to: this mail is a reply

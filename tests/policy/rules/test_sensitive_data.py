@@ -284,6 +284,38 @@ def test_attachment_finding_names_the_location(rule: SensitiveDataRule) -> None:
     assert finding.detail["where"] == "row 2, column B"
 
 
+ROSTER = (
+    '学年,組,児童名,除去する食品\n1,1,石田 蒼,卵\n1,2,上原 美桜,"乳,小麦"\n3,1,吉川 大翔,なし\n'
+)
+
+
+def test_a_roster_s_condition_cells_are_each_a_disclosure(rule: SensitiveDataRule) -> None:
+    # The cells name no condition ("卵"), but the column does, and each row names its child.
+    unit = TextUnit("attachment:名簿.csv", ROSTER)
+    found = rule.find(OutgoingMail(subject="", body=""), [unit])
+    assert [(f.text, f.detail["category"]) for f in found] == [
+        ("卵", "health"),
+        ("乳,小麦", "health"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        # no column of names: a menu's allergens concern no one
+        "献立,除去する食品\nカレー,小麦\n",
+        # names, but no condition column
+        "氏名,学年\n石田 蒼,1\n",
+        # a sentence with commas under a header is no row of it
+        "氏名,アレルギー\n\n当日は、お弁当を、各自お持ちください。\n",
+    ],
+)
+def test_tables_without_a_person_s_condition_are_allowed(
+    rule: SensitiveDataRule, table: str
+) -> None:
+    assert rule.find(OutgoingMail(subject="", body=""), [TextUnit("attachment:a.csv", table)]) == []
+
+
 def test_default_dictionaries_are_the_shipped_files() -> None:
     config = SensitiveDataConfig()
     assert config.categories["welfare"] == default_phrases("sensitive_welfare.txt")
@@ -554,6 +586,11 @@ LATER_DISCLOSURES = [
         "holder of an Atomic Bomb Survivor's Certificate",
     ),
     ("悠真くん（平成30年6月14日生まれ）の療育手帳の判定結果を共有しました。", "療育手帳"),
+    # a named child's stutter; a developmental test's quotient reported
+    ("遥斗さんの吃音の状況については、担任の先生からも伺っております。", "吃音"),
+    ("発達検査では、動作性の課題で発達指数が低く、手先の不器用さがみられました。", "発達指数"),
+    # a named child's allergy is theirs, whatever the meeting about it is
+    ("颯太さん（2年1組）の卵・乳アレルギーに関する個別面談の日程が決まりました。", "アレルギー"),
     ("As you told us, you left home because of violence from your husband.", "violence"),
     ("本人が、母親から叩かれることがあると担任に話しています。", "叩かれ"),
     ("先日、配偶者からの暴力についてご相談いただいた件です。", "暴力"),
@@ -680,6 +717,9 @@ def test_later_disclosure_wordings_block(
         "貴店から提出された食品の検体からノロウイルスが検出されました。",
         # a child's allergy asked about, as guidance
         "お子様の食物アレルギーについては、事前にお知らせください。",
+        "お子様の食物アレルギーに関する個別面談を、希望される方に行います。",
+        "知能指数が低い子どもへの支援について、研修会を開きます。",
+        "お子さんの吃音についてのご相談は、ことばの教室で受け付けています。",
         # germs that cling to food, as advice
         "鶏肉は、新鮮なものであっても、カンピロバクターなどの食中毒菌が付いていることがあります。",
         "不正利用の被害に遭わないよう、ご注意ください。",

@@ -116,7 +116,9 @@ DUTY_AFTER = re.compile(
 # Superintendent of Education, Ms. Keiko Toguchi", "the principal, Mr. Ken Oshiro").
 ENGLISH_DUTY_BEFORE = re.compile(
     r"\b(?:Deputy |Vice[- ])?(?:Mayor|Governor|Superintendent|Councillor|Councilor|Chairperson|"
-    r"Chair|[Pp]rincipal|[Hh]ead ?teacher|[Ss]chool nurse|[Cc]lass teacher|[Hh]omeroom teacher)"
+    r"Chair|[Pp]rincipal|[Hh]ead ?teacher|[Ss]chool nurse|[Cc]lass teacher|[Hh]omeroom teacher|"
+    # a fire service's ranks ("Fire Lieutenant Aoki Haruka will also attend")
+    r"Fire (?:Chief|Captain|Lieutenant|Sergeant|Marshal|Officer|Inspector)|Firefighter)"
     r"(?: of (?:the )?[A-Z][A-Za-z ]{0,40}?)?,?[ ]+"
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ ]+)?$"
 )
@@ -252,6 +254,15 @@ OFFICE_HOURS_AFTER = re.compile(
     r"[ \u3000]*(?:[（(]|[、,][ \u3000]*)(?:受付)?[ \u3000]*(?:平日|毎日|月|火|水|木|金|土|日|weekdays|Mon)[^）)\n]{0,20}?"
     r"[0-9０-９]{1,2}[:：時]"
 )
+# A contact block (lines with no blank line between) that gives office hours on a line of its
+# own ("・受付時間：月曜日～金曜日 午前9時～…"): an office's address and phone, wherever the office
+# was named (「…出張所で手続きをしてください。」 above a blank line). People keep no 受付時間.
+OFFICE_HOURS_LINE = re.compile(
+    r"^[ \u3000・●■◆○◇\-*]*(?:受付時間|開庁時間|営業時間|開館時間|窓口時間|業務時間|"
+    r"(?:Office|Opening|Business) hours)[ \u3000]*[：:]",
+    re.MULTILINE | re.IGNORECASE,
+)
+OFFICE_BLOCK_LINES = 4
 # The office named in brackets after its number ("0566-71-1111 (City Hall main number)",
 # "0123-45-1111（市役所代表）").
 OFFICE_NAMED_AFTER = re.compile(
@@ -263,6 +274,8 @@ OFFICE_NAMED_AFTER = re.compile(
 # A work site is someone's premises, not a venue: "設置場所（…7番地12）", "調査場所：…".
 WORK_SITE_BEFORE = re.compile(
     r"(?:設置|工事|調査|給水|使用|作業|施工|点検|訪問|修理|対象|現地|建築|解体|補修|"
+    # the site of a notified building act or development (「行為の場所：」, 「開発区域の場所」)
+    r"行為|開発|開発区域|申請地|計画地|"
     # where the reader puts out or hands over their things (「出し場所：」, 「引取場所」)
     r"出し|排出|回収|引取り?|引き取り|受取り?|受け取り)(?:の)?$"
 )
@@ -271,6 +284,8 @@ WORK_SITE_BEFORE = re.compile(
 # The note may stand on the next line, under the address ("…14番地の2\n　（ご自宅前の道路…）").
 HOME_AFTER = re.compile(
     r"[ \u3000]*(?:\n[ \u3000]*)?[（(]?(?:ご自宅|自宅|お宅|ご実家|実家|お住まい|様方|さん方)"
+    # someone living there (「潮見台三丁目14番2号にお住まいの方が」)
+    r"|(?:に|で)(?:お住まい|住んで|居住|在住)"
 )
 # A quarter of a place the mail names ("区長と語ろう in 汐見北" in a mail about 汐見区).
 QUARTERS = "北南東西"
@@ -372,6 +387,9 @@ RECIPIENT_PHONE = re.compile(
     # (not "鈴木様のご連絡先として伺っている…", someone else's)
     r"|(?:^|[、。\s])(?:ご連絡先として)?(?:伺って|お伺いして|お聞きして|お知らせいただいて)"
     r"(?:いる|おります)[ \u3000]*(?:お?電話(?:番号)?|携帯(?:電話)?(?:番号)?|ご?連絡先)の?"
+    r"[ \u3000]*[（(]?[ \u3000]*$"
+    # "…から、ご連絡先として伺っている 0537-…へ": the number itself, with no noun before it
+    r"|(?:^|[、。\s])ご連絡先として(?:伺って|お伺いして|お聞きして|お知らせいただいて)(?:いる|おります)"
     r"[ \u3000]*[（(]?[ \u3000]*$"
     # "おかけする番号：090-…": the number we will call the reader on.
     r"|(?:おかけする|お掛けする|お電話する|ご連絡する|折り返す)(?:お?電話)?番号[ \u3000]*[：:]?[ \u3000]*$"

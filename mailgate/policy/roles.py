@@ -196,6 +196,13 @@ class RoleResolver:
             # "可美公民館 〒432-… 浜松市…番地 電話 053-…", "会場：…\n〒…\n電話 …".
             return Role.ORGANIZATION
         if (
+            entity_type in ("PHONE_NUMBER", "POSTAL_ADDRESS", "JP_POSTAL_CODE")
+            and not mobile
+            and not house_front
+            and _office_hours_block(text, start, end)
+        ):
+            return Role.ORGANIZATION  # "・住所：…合同庁舎2階\n・電話：…\n・受付時間：…"
+        if (
             entity_type == "PHONE_NUMBER"
             and not mobile
             and self.contact.offered(text, start, end, persons or [])
@@ -510,6 +517,26 @@ def _line_at(text: str, start: int) -> str:
 
 def _line_before(text: str, start: int) -> str:
     return text[text.rfind("\n", 0, start) + 1 : start]
+
+
+def _office_hours_block(text: str, start: int, end: int) -> bool:
+    """Office hours on a line of the block around the value, and no person named in it."""
+    block_start = text.rfind("\n", 0, start) + 1
+    for _ in range(cues.OFFICE_BLOCK_LINES):
+        above = text.rfind("\n", 0, max(0, block_start - 1)) + 1
+        if block_start == 0 or not text[above : block_start - 1].strip():
+            break
+        block_start = above
+    block_end = text.find("\n", end)
+    block_end = len(text) if block_end < 0 else block_end
+    for _ in range(cues.OFFICE_BLOCK_LINES):
+        following = text.find("\n", block_end + 1)
+        following = len(text) if following < 0 else following
+        if block_end >= len(text) or not text[block_end + 1 : following].strip():
+            break
+        block_end = following
+    block = text[block_start:block_end]
+    return bool(cues.OFFICE_HOURS_LINE.search(block)) and not cues.PERSON_MARKER.search(block)
 
 
 def _lines_above(text: str, start: int, count: int) -> str:

@@ -638,6 +638,40 @@ def _resolver() -> RoleResolver:
             [],
             Role.THIRD_PARTY,
         ),
+        # an office named above a blank line, its contact block giving office hours
+        (
+            "汐浜出張所で手続きをしてください。\n\n・住所：汐浜市港町1-9-3 2階\n・電話：0537-32-9901\n"
+            "・受付時間：月曜日～金曜日 午前9時～正午",
+            "0537-32-9901",
+            [],
+            Role.ORGANIZATION,
+        ),
+        (
+            "ご友人の連絡先です。\n\n・住所：汐浜市港町1-9-3\n・電話：0537-32-9901（山本様）\n"
+            "・受付時間：月曜日～金曜日 午前9時～正午",
+            "0537-32-9901",
+            [],
+            Role.THIRD_PARTY,
+        ),
+        # a care home listed as a welfare shelter, with its number in brackets
+        (
+            "1. 特別養護老人ホーム 松本苑（潮見野市北潮見3020番地、0537-24-2200）",
+            "0537-24-2200",
+            [],
+            Role.ORGANIZATION,
+        ),
+        (
+            "設置業者から、ご連絡先として伺っている 0537-24-8861 へ、お電話を差し上げます。",
+            "0537-24-8861",
+            [],
+            Role.RECIPIENT,
+        ),
+        (
+            "設置業者から、鈴木様のご連絡先として伺っている 0537-24-8861 へお電話します。",
+            "0537-24-8861",
+            [],
+            Role.THIRD_PARTY,
+        ),
         # An office's hours after a comma inside the brackets, in English
         (
             "You can register with the Social Welfare Council (0237-43-2940, weekdays 8:30-17:15).",
@@ -1037,6 +1071,22 @@ TOWN_BODY = "若林 様\n\n住民課の岡です。\n{}\n\n北杣町役場 住�
             [],
             Role.THIRD_PARTY,
         ),
+        # the site of a notified building act; someone said to live at an address, though a
+        # public office is named earlier on the line
+        (
+            "行為の場所：汐見台市緑町一丁目823番7",
+            "汐見台市緑町一丁目823番7",
+            "POSTAL_ADDRESS",
+            [],
+            Role.THIRD_PARTY,
+        ),
+        (
+            "法務局と連携して確認したところ、潮見台三丁目14番2号にお住まいの方が配布していました。",
+            "潮見台三丁目14番2号",
+            "POSTAL_ADDRESS",
+            [],
+            Role.THIRD_PARTY,
+        ),
         # a historical person the text says was known for something (民権家として知られる)
         (
             "三多摩の民権家として知られる石坂昌孝に関する新聞記事の切り抜き帳もございます。",
@@ -1349,6 +1399,7 @@ def test_a_phone_introduced_by_the_addressees_title_is_theirs() -> None:
             "At the school the principal, Ms. Ayako Shimabukuro, will show you around.",
             "Ayako Shimabukuro",
         ),
+        ("Fire Lieutenant Aoki Haruka will also attend.", "Aoki Haruka"),
     ],
 )
 def test_english_official_titles_are_staff(sentence: str, name: str) -> None:

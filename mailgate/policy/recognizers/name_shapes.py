@@ -80,6 +80,8 @@ ORG_INSIDE = re.compile(
 # Kanji with one trailing kana of inflection is a word (貸出し, 申込み, 受付け), not a name.
 OKURIGANA_WORD = re.compile(r"[\u4e00-\u9fff]+[しみけりれ]")
 BRIDGE = re.compile(r"[\u4e00-\u9fff]{2,}橋")
+# Likewise a care home or a hall of residence ("特別養護老人ホーム 松本苑", "青葉寮", "松風荘").
+HOME_NAME = re.compile(r"[\u4e00-\u9fff]{2,}(?:苑|寮|荘)")
 # Hiragana alone is a word, not a name, unless an honorific follows (まいしゅう, かすみがはらe-申請).
 HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー \u3000]+")
 # A place name in kana before 区/市/町/村 and a noun (しおみ区報, あさぎり市民): not a person.

@@ -27,6 +27,7 @@ from mailgate.policy.recognizers.name_shapes import (
     EDGE,
     ENTITY,
     HIRAGANA_ONLY,
+    HOME_NAME,
     HONORIFIC,
     HOUSING,
     KANA_ONLY,
@@ -364,9 +365,9 @@ class JapaneseNameRecognizer(EntityRecognizer):
         ):
             return False
         bare = name.strip()
-        if (BRIDGE.fullmatch(bare) or OKURIGANA_WORD.fullmatch(bare)) and not _honorific_after(
-            text, result.end
-        ):
+        if (
+            BRIDGE.fullmatch(bare) or HOME_NAME.fullmatch(bare) or OKURIGANA_WORD.fullmatch(bare)
+        ) and not _honorific_after(text, result.end):
             return False
         # Romanised names capitalise every word: "Ward last" (week) is not one.
         if name.isascii() and any(word[:1].islower() for word in name.split()):

@@ -53,6 +53,9 @@ _NOT_NAME_WORDS = (
     # Laws and rules ("the Building Standards Act")
     "Act Acts Law Laws Code Ordinance Ordinances Standards Standard Regulation Regulations Bill "
     "Treaty Convention Guidelines "
+    # Ranks ("Fire Lieutenant Aoki Haruka") and planning words ("Landscape Priority Districts")
+    "Lieutenant Captain Sergeant Marshal Inspector Firefighter Landscape Priority Districts "
+    "Planning Urban Zoning Scenic Historic Conservation "
     # Japanese place and facility words written in romaji ("Kubara Gusuku", "Yunose Onsen").
     "Gusuku Utaki Jinja Jingu Onsen Kofun Ryokan Koen Kaikan Kominkan Yakuba Dori "
     # Words that open a sentence before a name or a pet's name ("As Biscuit was vaccinated")

@@ -108,6 +108,7 @@ def test_full_width_input_keeps_offsets(analyzer: Analyzer) -> None:
         ("西村・大野JVの代表者は株式会社西村組です。", "大野"),
         ("202505130021,南雲浄水場ポンプ設備修繕,指名競争入札", "南雲浄水場"),
         ("市有施設「大森ふれあいの森」で見学します。", "大森"),
+        ("1. 特別養護老人ホーム 松本苑（潮見野市北潮見3020番地）", "松本苑"),
     ],
 )
 def test_organisation_and_place_names_are_not_persons(
@@ -291,6 +292,7 @@ def test_organisations_resorts_and_known_words_are_not_names(
         ("場所：瑠璃坂第二保育園（2階ホール）", "瑠璃坂"),
         ("Rurizaka Multicultural Newsletter, July issue", "Rurizaka Multicultural Newsletter"),
         ("a building confirmation under the Building Standards Act is required", "Standards Act"),
+        ("but in the Landscape Priority Districts (for example along the old road)", "Landscape"),
         # a clinic's name the NER read as a person
         (
             "　・湯元ファミリークリニック\nどちらも事前の予約が必要です。",

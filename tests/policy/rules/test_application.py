@@ -27,6 +27,16 @@ def findings_for(rule: ApplicationRule, body: str, subject: str = "") -> list:
 
 
 BLOCKED = [
+    # a partnership oath received and its certificate issued
+    (
+        "要件を確認いたしましたので、パートナーシップ宣誓受領証及び受領証カードを交付いたします。",
+        "宣誓受領証及び受領証カードを交付いたします",
+    ),
+    # the reader entered on a register they consented to
+    (
+        "ご提出いただいた同意書に基づき、吉村様を避難行動要支援者名簿に登載いたしました。",
+        "名簿に登載いたしました",
+    ),
     # an assembly's vote on the reader's petition, in English
     (
         "The Assembly decided at its plenary session on March 21 not to adopt the petition.",
@@ -150,6 +160,7 @@ BLOCKED += [
 ]
 
 ALLOWED = [
+    "名簿に登載された方の情報は、民生委員に提供されます。",
     # another authority's procedure, described
     "障害の程度は、医師の診断書などをもとに新潟県が判定し、認定します。",
     # one of two outcomes the reader may receive; a trip's arrangements settled

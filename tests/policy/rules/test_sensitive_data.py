@@ -586,6 +586,13 @@ LATER_DISCLOSURES = [
         "holder of an Atomic Bomb Survivor's Certificate",
     ),
     ("悠真くん（平成30年6月14日生まれ）の療育手帳の判定結果を共有しました。", "療育手帳"),
+    # a named employee living in a gender other than the registered one
+    (
+        "製造部の 村井 航 さんについて、戸籍上の性別と異なる性別で生活していることを伺いました。",
+        "戸籍上の性別と異なる性",
+    ),
+    # a named resident's blindness and its aids
+    ("支援をお願いする 岡 義男 様は、全盲のため白杖を使用されています。", "全盲"),
     # a named child's stutter; a developmental test's quotient reported
     ("遥斗さんの吃音の状況については、担任の先生からも伺っております。", "吃音"),
     ("発達検査では、動作性の課題で発達指数が低く、手先の不器用さがみられました。", "発達指数"),
@@ -719,6 +726,9 @@ def test_later_disclosure_wordings_block(
         "お子様の食物アレルギーについては、事前にお知らせください。",
         "お子様の食物アレルギーに関する個別面談を、希望される方に行います。",
         "知能指数が低い子どもへの支援について、研修会を開きます。",
+        "盲導犬を連れた方も入館できます。",
+        "戸籍上の性別と異なる性別で生活している方も、通称名で登録できます。",
+        "白杖を使用している方への声かけにご協力ください。",
         "お子さんの吃音についてのご相談は、ことばの教室で受け付けています。",
         # germs that cling to food, as advice
         "鶏肉は、新鮮なものであっても、カンピロバクターなどの食中毒菌が付いていることがあります。",

@@ -79,9 +79,11 @@ PUBLIC_LECTURER_BEFORE = re.compile(
 # "鳥取県立図書館 司書の浜口 理恵氏"): in their duties, with 氏 or no honorific.
 PUBLIC_BODY_BEFORE = re.compile(
     r"(?:(?:役場|市役所|区役所|県庁|都庁|道庁|府庁)|(?:都|道|府|県|市|区|町|村)立"
-    r"[\u4e00-\u9fff々ァ-ヴー・]{0,14}(?:図書館|博物館|美術館|資料館|病院|大学|学校|センター|公民館))"
+    r"[\u4e00-\u9fff々ァ-ヴー・]{0,14}(?:図書館|博物館|美術館|資料館|病院|大学|学校|センター|公民館)"
+    # a prefecture's regional office ("長野県 北信地域振興局の鳥獣対策専門員 佐藤 博之 氏")
+    r"|(?:都|道|府|県)[ \u3000]?[\u4e00-\u9fff]{1,10}(?:振興局|事務所|保健所|センター))"
     # a title between (司書の); not its pupils, patients or users (生徒の田中 健)
-    r"[ \u3000]*(?:(?!生徒|児童|学生|患者|入院|利用者|卒業生|在校生|園児|保護者)"
+    r"[ \u3000]*(?:の)?(?:(?!生徒|児童|学生|患者|入院|利用者|卒業生|在校生|園児|保護者)"
     r"[\u4e00-\u9fff]{1,8}(?:の|[ \u3000])+)?(?:の)?[ \u3000]*$"
 )
 # The honorifics of someone addressed or spoken of as a private person (not 氏 or 先生).
@@ -342,6 +344,8 @@ FACILITY_TOPIC = re.compile(r"(件|について|に関し|問い?合わ?せ|連�
 FACILITY_SERVICE = re.compile(
     r"[）)]?[^。\n、]{0,12}?で(?:も|は)?(?:ご相談|相談|お問い?合わ?せ|お申し?込み|お手続き|手続き)"
     r"(?:いただけます|できます|を受け付けています|ください)。?[ \u3000]*$"
+    # ... or says where the facility is ("センターは汐見川市民交流プラザの2階にあります。")
+    r"|は[^。\n]{0,30}?に(?:あります|ございます|入っています|位置しています)。?[ \u3000]*$"
 )
 MOBILE = re.compile(r"^(?:0|81)[789]0")
 # A number introduced as a phone: "お電話（0979-…）", "（電話 0979-…）", "電話：0979-…".

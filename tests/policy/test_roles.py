@@ -475,6 +475,11 @@ def test_a_historical_persons_given_name_alone_is_theirs() -> None:
             "浜口 理恵",
             Role.STAFF,
         ),
+        (
+            "出席：村（北村）、長野県 北信地域振興局の鳥獣対策専門員 佐藤 博之 氏",
+            "佐藤 博之",
+            Role.STAFF,
+        ),
         ("市役所の吉岡様にもお伝えください。", "吉岡", Role.THIRD_PARTY),
         # a school's staff by post and 先生; a family doctor is no school official; a
         # community cooperator of the town
@@ -652,6 +657,19 @@ def _resolver() -> RoleResolver:
             "0537-32-9901",
             [],
             Role.THIRD_PARTY,
+        ),
+        # the company named before, by 同社; a registered stonemason's shop
+        (
+            "ご連絡は、自治会から同社（電話 0548-23-4471）へしていただけると伺っております。",
+            "0548-23-4471",
+            [],
+            Role.ORGANIZATION,
+        ),
+        (
+            "たとえば、霊園に近い丸山石材店（電話 0548-25-3314）などがございます。",
+            "0548-25-3314",
+            [],
+            Role.ORGANIZATION,
         ),
         # a care home listed as a welfare shelter, with its number in brackets
         (
@@ -1070,6 +1088,14 @@ TOWN_BODY = "若林 様\n\n住民課の岡です。\n{}\n\n北杣町役場 住�
             "POSTAL_ADDRESS",
             [],
             Role.THIRD_PARTY,
+        ),
+        # a facility said to be somewhere, its contact lines under the sentence
+        (
+            "センターは汐見川市民交流プラザの2階にあります。\n所在地：汐見川市駅前通三丁目5番8号",
+            "汐見川市駅前通三丁目5番8号",
+            "POSTAL_ADDRESS",
+            [],
+            Role.ORGANIZATION,
         ),
         # the site of a notified building act; someone said to live at an address, though a
         # public office is named earlier on the line

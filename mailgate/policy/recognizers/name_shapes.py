@@ -72,8 +72,9 @@ ORG_INSIDE = re.compile(
     r"カード|まつり|祭|"
     # a service or its help desk (かずさ電子申請ヘルプデスク)
     r"申請|ヘルプデスク|コールセンター|"
-    # a joint venture (西村・大野JV)
-    r"JV|ＪＶ|共同企業体)"
+    # a joint venture (西村・大野JV); a trade in a company's name, even with さん after it
+    # ("森田建設さんへの日時のご連絡", "丸山石材店")
+    r"JV|ＪＶ|共同企業体|建設|工務店|工業|商事|石材|葬祭|典礼|電設|設備|興業)"
 )
 # Three or more kanji ending in 橋 are a bridge (大沢橋, 新大沢橋) unless an honorific follows;
 # two (高橋, 石橋) are a surname.
@@ -89,6 +90,11 @@ KANA_ONLY = re.compile(r"[ぁ-んァ-ヴー]+")
 KANA_PLACE_AFTER = re.compile(r"[区市町村]")
 # A municipality directly before the candidate makes it a place name (福岡市赤坂, 北区滝野川).
 PLACE_BEFORE = re.compile(r"[区市]$")
+# A company's legal form before the candidate makes it the company's name ("有限会社杉本典礼",
+# "株式会社 森田建設"), whatever surname it holds.
+COMPANY_BEFORE = re.compile(
+    r"(?:株式会社|有限会社|合同会社|合資会社|合名会社|㈱|㈲|\(株\)|（株）)[ \u3000]?$"
+)
 # An official's title written after the name; the dictionary may glue its first character to
 # the given name (西田 誠教|育長), which then belongs to the title.
 TITLE_SUFFIX = re.compile(

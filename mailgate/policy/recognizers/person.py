@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 
 from mailgate.policy.recognizers.name_shapes import (
     BRIDGE,
+    COMPANY_BEFORE,
     CONTACT_WORDS,
     EDGE,
     ENTITY,
@@ -377,6 +378,7 @@ class JapaneseNameRecognizer(EntityRecognizer):
             ORG_SUFFIX.match(text, result.end)
             or ORG_INSIDE.search(name)
             or PLACE_BEFORE.search(text, 0, result.start)
+            or COMPANY_BEFORE.search(text, max(0, result.start - 6), result.start)
             or (KANA_ONLY.fullmatch(name) and KANA_PLACE_AFTER.match(text, result.end))
         ):
             return False

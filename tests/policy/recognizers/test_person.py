@@ -109,6 +109,10 @@ def test_full_width_input_keeps_offsets(analyzer: Analyzer) -> None:
         ("202505130021,南雲浄水場ポンプ設備修繕,指名競争入札", "南雲浄水場"),
         ("市有施設「大森ふれあいの森」で見学します。", "大森"),
         ("1. 特別養護老人ホーム 松本苑（潮見野市北潮見3020番地）", "松本苑"),
+        # a company named after its founder: its legal form comes first
+        ("例：有限会社杉本典礼 0548-22-7781など", "杉本"),
+        ("見積りをお願いしている株式会社 森田建設の担当の方", "森田"),
+        ("森田建設さんへの日時のご連絡は、自治会からお願いします。", "森田"),
     ],
 )
 def test_organisation_and_place_names_are_not_persons(

@@ -591,6 +591,11 @@ LATER_DISCLOSURES = [
         "製造部の 村井 航 さんについて、戸籍上の性別と異なる性別で生活していることを伺いました。",
         "戸籍上の性別と異なる性",
     ),
+    # a treatment kept up, though the sentence ends on what the cost is eligible for
+    (
+        "医療費は、お母様が長く人工透析を続けておられたため高額となり、高額療養費の対象となります。",
+        "人工透析を続けておられ",
+    ),
     # a named resident's blindness and its aids
     ("支援をお願いする 岡 義男 様は、全盲のため白杖を使用されています。", "全盲"),
     # a named child's stutter; a developmental test's quotient reported
@@ -727,6 +732,7 @@ def test_later_disclosure_wordings_block(
         "お子様の食物アレルギーに関する個別面談を、希望される方に行います。",
         "知能指数が低い子どもへの支援について、研修会を開きます。",
         "盲導犬を連れた方も入館できます。",
+        "人工透析を続けている方も、対象となります。",
         "戸籍上の性別と異なる性別で生活している方も、通称名で登録できます。",
         "白杖を使用している方への声かけにご協力ください。",
         "お子さんの吃音についてのご相談は、ことばの教室で受け付けています。",
